@@ -18,6 +18,7 @@ export const client = new ChatClient({
   },
   checkSession: async () => (await api.me()) !== null,
   onUnknownUsers: (ids) => fetchUsers(ids),
+  onUnknownConversation: () => scheduleConversationsRefresh(),
 });
 
 export const history = new HistoryLoader(chatStore);
@@ -73,6 +74,24 @@ export async function refreshUsers(q = ''): Promise<void> {
   } catch {
     // shown as stale data; the next refresh tries again
   }
+}
+
+let conversationsRefresh: ReturnType<typeof setTimeout> | null = null;
+
+/** Reloads the conversation list soon (coalescing bursts), e.g. after a message for an unknown one. */
+function scheduleConversationsRefresh(): void {
+  if (conversationsRefresh !== null) return;
+  conversationsRefresh = setTimeout(() => {
+    conversationsRefresh = null;
+    api.conversations().then(
+      (summaries) => {
+        const s = chatStore.getState();
+        s.applySummaries(summaries);
+        for (const sum of summaries) s.initCursor(sum.conversation.id, sum.lastSeq);
+      },
+      () => undefined,
+    );
+  }, 200);
 }
 
 function fetchUsers(ids: string[]): void {

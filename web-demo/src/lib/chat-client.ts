@@ -45,6 +45,8 @@ export interface ChatClientOptions {
   checkSession?: () => Promise<boolean>;
   /** Called with user ids the client saw but the store does not know (to fetch their profiles). */
   onUnknownUsers?: (userIds: string[]) => void;
+  /** Called when a message arrives for a conversation the store does not know (to list it). */
+  onUnknownConversation?: (conversationId: string) => void;
 }
 
 const OPEN = 1;
@@ -349,6 +351,7 @@ export class ChatClient {
         this.onHello(f);
         break;
       case 'message':
+        if (!(f.message.conversationId in s.conversations)) this.opts.onUnknownConversation?.(f.message.conversationId);
         s.receiveMessages(f.message.conversationId, [f.message], true);
         s.setTyping(f.message.conversationId, f.message.senderId, false, this.clock.now());
         this.noteUsers([f.message.senderId]);
