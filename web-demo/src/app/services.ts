@@ -104,3 +104,14 @@ function fetchUsers(ids: string[]): void {
     );
   }
 }
+
+/** Loads the members' read markers of a conversation, for "seen" on messages sent earlier. */
+export async function loadReadMarkers(conversationId: string): Promise<void> {
+  try {
+    const markers = await api.readMarkers(conversationId);
+    const s = chatStore.getState();
+    for (const m of markers) s.applyRead(conversationId, m.userId, m.seq);
+  } catch {
+    // "seen" then appears with the next read event
+  }
+}

@@ -131,6 +131,22 @@ export const api = {
   async createGroup(title: string, members: string[]): Promise<Conversation> {
     return unwrapConversation(await request('POST', '/api/conversations', { kind: 'group', title, members }));
   },
+  async readMarkers(conversationId: string): Promise<{ userId: string; seq: number }[]> {
+    const r = await request<unknown>('GET', `/api/conversations/${encodeURIComponent(conversationId)}/read`);
+    return listOf<{ userId: string; seq: number }>(r, 'markers', 'items');
+  },
+  async addMember(conversationId: string, userId: string): Promise<Conversation> {
+    return unwrapConversation(
+      await request('POST', `/api/conversations/${encodeURIComponent(conversationId)}/members`, { userId }),
+    );
+  },
+  async removeMember(conversationId: string, userId: string): Promise<Conversation> {
+    return unwrapConversation(
+      await request('DELETE', `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`),
+    );
+  },
+  leave: (conversationId: string) =>
+    request<void>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/leave`),
   async history(conversationId: string, query: { before?: number; after?: number; limit: number }): Promise<HistoryPage> {
     const params = new URLSearchParams({ limit: String(query.limit) });
     if (query.before !== undefined) params.set('before', String(query.before));

@@ -1,9 +1,10 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { client } from '../../app/services';
 import { chatStore, useChat } from '../../stores';
 import { conversationTitle, directPeerId, selectTypingNames } from '../../stores/selectors';
 import { Avatar } from '../../components/Avatar';
 import { LastSeen } from '../presence/LastSeen';
+import { MembersDialog } from '../conversations/MembersDialog';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 
@@ -29,6 +30,7 @@ export function ChatPane({ conversationId }: { conversationId: string }) {
   const peer = useChat((s) => directPeerId(s, conversationId));
   const memberCount = useChat((s) => s.conversations[conversationId]?.conversation.members.length ?? 0);
   const typing = useChat((s) => selectTypingNames(s, conversationId));
+  const [membersOpen, setMembersOpen] = useState(false);
   useMarkReadWhileVisible(conversationId);
 
   return (
@@ -37,13 +39,19 @@ export function ChatPane({ conversationId }: { conversationId: string }) {
         <button type="button" className="btn btn-ghost btn-sm md:hidden" aria-label="Back to conversations"
           data-testid="back-button" onClick={() => chatStore.getState().openConversation(null)}>←</button>
         {peer && <Avatar userId={peer} showPresence />}
-        <div className="min-w-0">
+        <div className="min-w-0 flex-1">
           <h2 className="font-semibold truncate" data-testid="chat-title">{title}</h2>
           <p className="text-xs" data-testid="chat-subtitle">
             {peer ? <LastSeen userId={peer} /> : <span className="opacity-60">{memberCount} members</span>}
           </p>
         </div>
+        {!peer && (
+          <button type="button" className="btn btn-ghost btn-sm" onClick={() => setMembersOpen(true)} data-testid="members-button">
+            Members
+          </button>
+        )}
       </header>
+      {!peer && <MembersDialog conversationId={conversationId} open={membersOpen} onClose={() => setMembersOpen(false)} />}
       <MessageList conversationId={conversationId} />
       <div className="h-5 px-4 text-xs opacity-70" aria-live="polite">
         {typing && <span data-testid="typing-indicator">{typing} {typing.includes(',') ? 'are' : 'is'} typing…</span>}

@@ -1,6 +1,6 @@
 import { Fragment, useEffect, useLayoutEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { history } from '../../app/services';
+import { history, loadReadMarkers } from '../../app/services';
 import { dayKey, formatDay } from '../../lib/time';
 import { useChat } from '../../stores';
 import { MessageItem, OutgoingItem } from './MessageItem';
@@ -30,6 +30,7 @@ export function MessageList({ conversationId }: { conversationId: string }) {
   useEffect(() => {
     stickToBottom.current = true;
     void history.loadLatest(conversationId);
+    void loadReadMarkers(conversationId);
   }, [conversationId]);
 
   // Keep the view pinned to the bottom for new messages, and steady when older ones are prepended.
