@@ -72,6 +72,10 @@ async function findPerson(viewer: Person, other: Person, online: boolean): Promi
     .waitFor({ timeout: WAIT });
 }
 
+async function clearSearch(p: Person): Promise<void> {
+  await p.page.getByTestId('search-input').fill('');
+}
+
 async function openChatWith(viewer: Person, other: Person): Promise<void> {
   await findPerson(viewer, other, true);
   await viewer.page.locator(`[data-testid=person-item][data-username="${other.username}"]`).click();
@@ -80,6 +84,7 @@ async function openChatWith(viewer: Person, other: Person): Promise<void> {
 }
 
 async function openConversationTitled(viewer: Person, title: string): Promise<void> {
+  await clearSearch(viewer);
   await viewer.page.getByTestId('tab-chats').click();
   await viewer.page.locator('[data-testid=conversation-item]', { hasText: title }).first().click({ timeout: WAIT });
   await viewer.page.getByTestId('chat-title').filter({ hasText: title }).waitFor({ timeout: WAIT });
@@ -90,17 +95,29 @@ async function send(p: Person, body: string): Promise<void> {
   await p.page.getByTestId('composer-send').click();
 }
 
-/** Waits until a message with exactly this body is on screen, in a given status when asked. */
-async function seeMessage(p: Person, body: string, status?: string): Promise<void> {
-  const statusSel = status ? `[data-status="${status}"]` : '';
+type Status = 'sending' | 'failed' | 'sent' | 'seen' | 'delivered';
+
+/**
+ * Waits until a message with exactly this body is on screen, in a given status when asked
+ * ("delivered" is sent or seen: the peer may read it before the check looks).
+ */
+async function seeMessage(p: Person, body: string, status?: Status): Promise<void> {
+  const statuses = status === 'delivered' ? ['sent', 'seen'] : status ? [status] : [];
   await p.page.waitForFunction(
-    ([text, sel]) =>
-      [...document.querySelectorAll(`[data-testid=message]${sel}`)].some(
-        (el) => el.querySelector('[data-testid=message-body]')?.textContent === text,
+    ([text, wanted]) =>
+      [...document.querySelectorAll('[data-testid=message]')].some(
+        (el) =>
+          el.querySelector('[data-testid=message-body]')?.textContent === text &&
+          (wanted.length === 0 || wanted.includes(el.getAttribute('data-status') ?? '')),
       ),
-    [body, statusSel] as const,
+    [body, statuses] as const,
     { timeout: WAIT },
   );
+}
+
+/** Waits until none of this page's sends is still waiting for the server. */
+async function settled(p: Person): Promise<void> {
+  await p.page.locator('[data-testid=message][data-status=sending]').first().waitFor({ state: 'detached', timeout: WAIT });
 }
 
 async function messageBodies(p: Person): Promise<string[]> {
@@ -150,6 +167,7 @@ describe('web demo in Chromium against the real server', () => {
     await seeMessage(alice, 'Hello Bob, visit https://example.org/docs', 'sent');
 
     // Bob has the conversation listed with an unread badge before opening it.
+    await clearSearch(bob);
     await bob.page.getByTestId('tab-chats').click();
     const row = bob.page.locator('[data-testid=conversation-item]', { hasText: alice.name });
     await row.locator('[data-testid=unread-badge]').filter({ hasText: '1' }).waitFor({ timeout: WAIT });
@@ -176,6 +194,8 @@ describe('web demo in Chromium against the real server', () => {
     }
     await seeMessage(bob, 'ping 3');
     await seeMessage(alice, 'pong 3');
+    await settled(alice);
+    await settled(bob);
     expect(await messageBodies(alice)).toEqual(await messageBodies(bob));
     await shot(bob, '04-chat');
   });
@@ -203,7 +223,7 @@ describe('web demo in Chromium against the real server', () => {
     await alice.page.getByTestId('group-create').click();
     await alice.page.getByTestId('chat-title').filter({ hasText: 'Weekend plans' }).waitFor({ timeout: WAIT });
     await send(alice, 'Group hello');
-    await seeMessage(alice, 'Group hello', 'sent');
+    await seeMessage(alice, 'Group hello', 'delivered');
 
     await openConversationTitled(carol, 'Weekend plans');
     await seeMessage(carol, 'Group hello');
@@ -256,10 +276,11 @@ describe('web demo in Chromium against the real server', () => {
     await server.start();
     await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
     await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
-    await seeMessage(alice, 'sent while the server was down', 'sent');
+    await seeMessage(alice, 'sent while the server was down', 'delivered');
     await seeMessage(bob, 'sent while the server was down');
     await send(bob, 'back again');
     await seeMessage(alice, 'back again');
+    await settled(bob);
 
     const after = await messageBodies(bob);
     expect(after.slice(0, before.length)).toEqual(before);
@@ -283,6 +304,16 @@ describe('web demo in Chromium against the real server', () => {
     await bob.page.getByTestId('auth-form').waitFor({ timeout: WAIT });
     const stored = await bob.page.evaluate(() => Object.keys(localStorage));
     expect(stored.filter((k) => k !== 'chat.theme')).toEqual([]);
+  });
+
+  it('remembers the theme picked in settings on this device', async () => {
+    await carol.page.getByTestId('nav-settings').click();
+    await carol.page.getByTestId('theme-select').selectOption('dark');
+    await carol.page.reload();
+    await carol.page.getByTestId('nav-logout').waitFor({ timeout: WAIT });
+    expect(await carol.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await carol.page.getByTestId('nav-settings').click();
+    await shot(carol, '10-settings-dark-phone');
   });
 
   it('ran without page errors, dialogs or CSP violations', () => {

@@ -14,7 +14,7 @@ export function Notices() {
   }, [notices]);
   if (notices.length === 0) return null;
   return (
-    <div className="toast toast-end z-50" role="status" aria-live="polite">
+    <div className="toast toast-top toast-center top-14 z-50" role="status" aria-live="polite">
       {notices.map((n) => (
         <div key={n.id} className={`alert ${n.kind === 'error' ? 'alert-error' : 'alert-info'}`} data-testid="notice">
           <span>{n.text}</span>

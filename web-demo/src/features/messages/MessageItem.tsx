@@ -25,7 +25,7 @@ export function MessageItem({ conversationId, seq, showSender }: { conversationI
 
   const status = own ? (seen ? 'seen' : 'sent') : undefined;
   return (
-    <div className={`chat ${own ? 'chat-end' : 'chat-start'}`} data-testid="message" data-seq={seq}
+    <div className={`group chat ${own ? 'chat-end' : 'chat-start'}`} data-testid="message" data-seq={seq}
       data-own={own ? 'true' : 'false'} data-status={status} data-deleted={m.deleted ? 'true' : 'false'}>
       <div className="chat-image">
         <Avatar userId={m.senderId} size="sm" />
@@ -51,12 +51,12 @@ export function MessageItem({ conversationId, seq, showSender }: { conversationI
       <div className="chat-footer text-xs opacity-70 flex gap-2 items-center">
         {status && <span data-testid="message-status">{status === 'seen' ? 'Seen' : 'Sent'}</span>}
         {own && !m.deleted && !editing && (
-          <>
+          <span className="flex gap-2 opacity-0 group-hover:opacity-100 focus-within:opacity-100">
             <button type="button" className="link link-hover" aria-label="Edit message" data-testid="edit-button"
               onClick={() => { setDraft(m.body); setEditing(true); }}>edit</button>
             <button type="button" className="link link-hover" aria-label="Delete message" data-testid="delete-button"
               onClick={() => client.remove(conversationId, m.id)}>delete</button>
-          </>
+          </span>
         )}
       </div>
     </div>
