@@ -281,8 +281,7 @@ describe('web demo in Chromium against the real server', () => {
     await alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]').waitFor({ timeout: WAIT });
     await shot(alice, '07-profile');
 
-    // Bob's app refreshes people periodically; a reload shows it at once.
-    await bob.page.reload();
+    // Bob shares a conversation with Alice: the server tells his session (a `user` frame).
     await bob.page.getByTestId('tab-people').click();
     await bob.page.getByTestId('search-input').fill(alice.username);
     const img = bob.page.locator(`[data-testid=person-item][data-username="${alice.username}"] img[data-testid=avatar-img]`);
