@@ -24,6 +24,7 @@ import java.util.List;
 final class EngineWiring implements AutoCloseable {
   private final ProtocolCodec codec;
   private final JwtAuthenticator authenticator;
+  private final JwtTokenIssuer issuer;
   private final AccountService accounts;
   private final ChatEngine engine;
   private final List<AutoCloseable> closeables;
@@ -31,11 +32,13 @@ final class EngineWiring implements AutoCloseable {
   private EngineWiring(
       ProtocolCodec codec,
       JwtAuthenticator authenticator,
+      JwtTokenIssuer issuer,
       AccountService accounts,
       ChatEngine engine,
       List<AutoCloseable> closeables) {
     this.codec = codec;
     this.authenticator = authenticator;
+    this.issuer = issuer;
     this.accounts = accounts;
     this.engine = engine;
     this.closeables = closeables;
@@ -63,7 +66,7 @@ final class EngineWiring implements AutoCloseable {
               .credentialStore(stores.credentials)
               .tokenIssuer(issuer)
               .passwordHashing(hashing)
-              .throttle(throttle)
+              .loginThrottle(throttle)
               .build();
       InMemoryPresenceRegistry presence = new InMemoryPresenceRegistry();
       closeables.add(presence);
@@ -84,7 +87,7 @@ final class EngineWiring implements AutoCloseable {
               .listener(metrics)
               .build();
       closeables.add(engine);
-      return new EngineWiring(codec, authenticator, accounts, engine, closeables);
+      return new EngineWiring(codec, authenticator, issuer, accounts, engine, closeables);
     } catch (RuntimeException e) {
       closeAll(closeables);
       throw e;
@@ -97,6 +100,10 @@ final class EngineWiring implements AutoCloseable {
 
   Authenticator authenticator() {
     return authenticator;
+  }
+
+  JwtTokenIssuer issuer() {
+    return issuer;
   }
 
   AccountService accounts() {

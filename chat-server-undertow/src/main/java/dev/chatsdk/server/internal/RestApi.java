@@ -8,6 +8,7 @@ import dev.chatsdk.api.Principal;
 import dev.chatsdk.api.User;
 import dev.chatsdk.api.port.Authenticator;
 import dev.chatsdk.api.port.BlobStore;
+import dev.chatsdk.api.port.TokenIssuer;
 import dev.chatsdk.api.port.UserStore;
 import dev.chatsdk.core.ChatEngine;
 import dev.chatsdk.core.auth.AccountService;
@@ -44,7 +45,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -74,6 +74,7 @@ public final class RestApi {
   private final ChatEngine engine;
   private final AccountService accounts;
   private final Authenticator authenticator;
+  private final TokenIssuer issuer;
   private final UserStore users;
   private final BlobStore blobs;
   private final AuthTokens tokens;
@@ -86,6 +87,7 @@ public final class RestApi {
       ChatEngine engine,
       AccountService accounts,
       Authenticator authenticator,
+      TokenIssuer issuer,
       UserStore users,
       BlobStore blobs,
       AuthTokens tokens,
@@ -95,6 +97,7 @@ public final class RestApi {
     this.engine = engine;
     this.accounts = accounts;
     this.authenticator = authenticator;
+    this.issuer = issuer;
     this.users = users;
     this.blobs = blobs;
     this.tokens = tokens;
@@ -401,7 +404,6 @@ public final class RestApi {
     char[] password = chars(req.password());
     return accounts
         .signup(req.username(), password, displayName, call.remoteAddress())
-        .whenComplete((r, e) -> Arrays.fill(password, '\0'))
         .thenApply(
             r ->
                 json(
@@ -415,7 +417,6 @@ public final class RestApi {
     char[] password = chars(req.password());
     return accounts
         .login(req.username(), password, call.remoteAddress())
-        .whenComplete((r, e) -> Arrays.fill(password, '\0'))
         .thenApply(
             r ->
                 json(200, new AuthResponse(r.user(), r.token().token(), r.token().expiresAt()))
@@ -454,21 +455,21 @@ public final class RestApi {
   private CompletionStage<Reply> changePassword(Call call) {
     Principal p = call.me();
     PasswordRequest req = codec.fromJson(call.body(), PasswordRequest.class);
-    char[] current = chars(req.currentPassword());
-    char[] next = chars(req.newPassword());
+    // the account service takes ownership of both arrays and zeroes them
     return accounts
-        .changePassword(p.userId(), current, next, call.remoteAddress())
-        .whenComplete(
-            (r, e) -> {
-              Arrays.fill(current, '\0');
-              Arrays.fill(next, '\0');
-            })
-        .thenApply(
-            r -> {
+        .changePassword(p.userId(), chars(req.currentPassword()), chars(req.newPassword()))
+        .thenCompose(
+            v -> {
               engine.closeSessionsOf(p.userId(), "password changed");
-              return json(200, new AuthResponse(r.user(), r.token().token(), r.token().expiresAt()))
-                  .with(ex -> tokens.setCookie(ex, r.token().token(), r.token().expiresAt()));
-            });
+              return issuer.issue(p.userId());
+            })
+        .thenCompose(
+            token ->
+                currentUser(p)
+                    .thenApply(
+                        u ->
+                            json(200, new AuthResponse(u, token.token(), token.expiresAt()))
+                                .with(ex -> tokens.setCookie(ex, token.token(), token.expiresAt()))));
   }
 
   // ---- users ----

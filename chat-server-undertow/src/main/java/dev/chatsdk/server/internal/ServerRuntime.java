@@ -121,6 +121,7 @@ public final class ServerRuntime {
             w.engine(),
             w.accounts(),
             w.authenticator(),
+            w.issuer(),
             stores.users,
             stores.blobs,
             tokens,
