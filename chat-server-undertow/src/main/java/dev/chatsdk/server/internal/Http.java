@@ -8,6 +8,7 @@ import io.undertow.server.RequestTooBigException;
 import io.undertow.util.HeaderMap;
 import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
+import io.undertow.util.PathTemplateMatch;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Deque;
@@ -124,11 +125,17 @@ public final class Http {
 
   /** A path parameter captured by the router. */
   public static String pathParam(HttpServerExchange ex, String name) {
-    Deque<String> values = ex.getPathParameters().get(name);
-    if (values == null || values.isEmpty()) {
+    // the router's match, not the query string (which could carry a parameter of the same name)
+    PathTemplateMatch match = ex.getAttachment(PathTemplateMatch.ATTACHMENT_KEY);
+    String value = match == null ? null : match.getParameters().get(name);
+    if (value == null) {
+      Deque<String> values = ex.getPathParameters().get(name);
+      value = values == null || values.isEmpty() ? null : values.getFirst();
+    }
+    if (value == null || value.isEmpty()) {
       throw ChatException.invalid(name + ": missing in the path");
     }
-    return values.getFirst();
+    return value;
   }
 
   /** A query parameter, if present (the first value). */

@@ -140,7 +140,13 @@ public final class RestApi {
     CompletionStage<Reply> handle(Call call) throws Exception;
   }
 
-  /** The router for {@code /api/*}; unknown paths are 404, wrong methods 405, both as JSON. */
+  /** Where {@link #routes()} is mounted. */
+  public static final String MOUNT = "/api";
+
+  /**
+   * The router to mount at {@link #MOUNT} (with a prefix path handler); unknown paths are 404,
+   * wrong methods 405, both as JSON.
+   */
   public HttpHandler routes() {
     RoutingHandler r = new RoutingHandler(false);
     add(r, Methods.POST, "/api/auth/signup", Auth.NONE, MAX_JSON_BODY, this::signup);
@@ -237,7 +243,8 @@ public final class RestApi {
       Auth auth,
       int bodyCap,
       Endpoint endpoint) {
-    r.add(method, template, handler(auth, bodyCap, endpoint));
+    // mounted under the /api prefix, which the path handler strips
+    r.add(method, template.substring(MOUNT.length()), handler(auth, bodyCap, endpoint));
   }
 
   private HttpHandler handler(Auth auth, int bodyCap, Endpoint endpoint) {

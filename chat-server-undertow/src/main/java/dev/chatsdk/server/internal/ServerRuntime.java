@@ -136,7 +136,7 @@ public final class ServerRuntime {
     HttpHandler apiRoutes = api.routes();
     PathHandler paths =
         new PathHandler(new StaticSite(ServerRuntime.class.getClassLoader()))
-            .addPrefixPath("/api", apiRoutes)
+            .addPrefixPath(RestApi.MOUNT, apiRoutes)
             .addExactPath("/ws", ws)
             .addExactPath("/healthz", ex -> Http.json(ex, 200, okBody("ok")))
             .addExactPath(
