@@ -28,8 +28,8 @@ import java.util.concurrent.CompletionStage;
 public interface ChatEngine extends AutoCloseable {
 
   /**
-   * A builder for the default engine: give it the stores and an authenticator, optionally a
-   * cluster bus, policies and limits, then {@link ChatEngineBuilder#build()}.
+   * A builder for the default engine: give it the stores and an authenticator, optionally a cluster
+   * bus, policies and limits, then {@link ChatEngineBuilder#build()}.
    */
   static ChatEngineBuilder builder() {
     return new ChatEngineBuilder();

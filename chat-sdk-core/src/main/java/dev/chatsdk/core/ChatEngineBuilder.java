@@ -122,8 +122,8 @@ public final class ChatEngineBuilder {
   }
 
   /**
-   * The bus that carries events between nodes. Default: none, the engine is single-node. The
-   * engine does not close a bus it was given.
+   * The bus that carries events between nodes. Default: none, the engine is single-node. The engine
+   * does not close a bus it was given.
    */
   public ChatEngineBuilder clusterBus(ClusterBus clusterBus) {
     this.clusterBus = Objects.requireNonNull(clusterBus, "clusterBus");
@@ -199,7 +199,10 @@ public final class ChatEngineBuilder {
     return this;
   }
 
-  /** How long a {@code typing: true} lasts without a refresh. Default {@link #DEFAULT_TYPING_TIMEOUT}. */
+  /**
+   * How long a {@code typing: true} lasts without a refresh. Default {@link
+   * #DEFAULT_TYPING_TIMEOUT}.
+   */
   public ChatEngineBuilder typingTimeout(Duration typingTimeout) {
     this.typingTimeout = positive(typingTimeout, "typingTimeout");
     return this;

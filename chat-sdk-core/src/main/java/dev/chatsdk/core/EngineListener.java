@@ -5,8 +5,8 @@ import java.time.Duration;
 
 /**
  * Hooks the engine calls as it works, for metrics and logs ({@link
- * dev.chatsdk.core.metrics.ChatMetrics} turns them into Micrometer meters). Every method is a
- * no-op by default, so an implementation overrides only what it needs.
+ * dev.chatsdk.core.metrics.ChatMetrics} turns them into Micrometer meters). Every method is a no-op
+ * by default, so an implementation overrides only what it needs.
  *
  * <p>Methods are called on the engine's and the transport's threads, often on the hot path: they
  * must be thread-safe, fast, must not block and must not throw. Arguments are low-cardinality by

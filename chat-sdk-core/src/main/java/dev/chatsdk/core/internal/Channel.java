@@ -24,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * reading {@code changesSince} from the store and delivering what exists.
  *
  * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
- * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task
- * to it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers}
- * and {@link #subscription} are written under the engine's registry lock and read without it.
+ * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task to
+ * it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers} and
+ * {@link #subscription} are written under the engine's registry lock and read without it.
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
@@ -44,7 +44,7 @@ final class Channel {
   volatile LocalUser[] localUsers = new LocalUser[0];
 
   /** The bus subscription to {@code c:<id>}, if any (written under the registry lock). */
-  @Nullable ClusterBus.Subscription subscription;
+  ClusterBus.@Nullable Subscription subscription;
 
   /** Completes once the channel knows its starting counter and receives bus events. */
   final CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -225,8 +225,7 @@ final class Channel {
   private CompletableFuture<List<Message>> readChanges(long from, long upTo, List<Message> acc) {
     long started = System.nanoTime();
     return Engines.call(() -> engine.config().messageStore().changesSince(id, from, PAGE))
-        .whenComplete(
-            (page, error) -> engine.storeTimed("changes", started, error == null))
+        .whenComplete((page, error) -> engine.storeTimed("changes", started, error == null))
         .thenCompose(
             page -> {
               acc.addAll(page);

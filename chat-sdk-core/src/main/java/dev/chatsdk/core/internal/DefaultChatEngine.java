@@ -61,10 +61,10 @@ import org.slf4j.LoggerFactory;
  * The default {@link ChatEngine}: sessions, in-order fan-out, presence, typing, read state,
  * policies and the cluster bus. See {@code docs/CONCURRENCY.md} for which thread runs what.
  *
- * <p>Registry state ({@link #users}, each {@link LocalUser}'s fields, each {@link Channel}'s
- * local users and subscription) changes only under {@link #registry}, which is never held while
- * calling a port, a connection or a listener. Hot paths read it without the lock through
- * concurrent maps and copy-on-write arrays.
+ * <p>Registry state ({@link #users}, each {@link LocalUser}'s fields, each {@link Channel}'s local
+ * users and subscription) changes only under {@link #registry}, which is never held while calling a
+ * port, a connection or a listener. Hot paths read it without the lock through concurrent maps and
+ * copy-on-write arrays.
  */
 public final class DefaultChatEngine implements ChatEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultChatEngine.class);
@@ -109,6 +109,8 @@ public final class DefaultChatEngine implements ChatEngine {
                 return t;
               });
       created.setRemoveOnCancelPolicy(true);
+      created.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      created.setContinueExistingPeriodicTasksAfterShutdownPolicy(false);
       this.scheduler = created;
       this.ownsScheduler = true;
     } else {
@@ -140,8 +142,7 @@ public final class DefaultChatEngine implements ChatEngine {
                 }
               });
     }
-    this.sweeper =
-        scheduler.scheduleWithFixedDelay(this::sweepRestBuckets, 1, 1, TimeUnit.MINUTES);
+    this.sweeper = scheduler.scheduleWithFixedDelay(this::sweepRestBuckets, 1, 1, TimeUnit.MINUTES);
   }
 
   // ======================================================================= accessors for helpers
@@ -255,8 +256,7 @@ public final class DefaultChatEngine implements ChatEngine {
                 if (cause instanceof SessionGone || session.isClosed()) {
                   return;
                 }
-                if (cause instanceof ChatException ce
-                    && ce.code() == ErrorCode.UNAUTHENTICATED) {
+                if (cause instanceof ChatException ce && ce.code() == ErrorCode.UNAUTHENTICATED) {
                   session.closeLater(CloseCodes.TOKEN_EXPIRED, ce.getMessage());
                 } else {
                   log.warn("session {}: could not open", session.id(), cause);
@@ -265,7 +265,11 @@ public final class DefaultChatEngine implements ChatEngine {
                 }
                 return;
               }
-              session.open(config.codec().encode(hello));
+              Map<String, Long> live = new HashMap<>();
+              for (ConversationSummary s : hello.conversations()) {
+                live.put(s.conversation().id(), s.lastSeq());
+              }
+              session.open(config.codec().encode(hello), live);
               scheduleTokenTimers(session);
             });
   }
@@ -374,8 +378,7 @@ public final class DefaultChatEngine implements ChatEngine {
     ScheduledFuture<?> expiry =
         scheduler.schedule(
             () -> {
-              if (session.principal() == p
-                  && !config.clock().instant().isBefore(p.expiresAt())) {
+              if (session.principal() == p && !config.clock().instant().isBefore(p.expiresAt())) {
                 listener.authFailure(ErrorCode.TOKEN_EXPIRED);
                 session.closeLater(CloseCodes.TOKEN_EXPIRED, "token expired");
               }
@@ -596,11 +599,7 @@ public final class DefaultChatEngine implements ChatEngine {
   /** Delivers a message event to the local sessions of the conversation's members, in order. */
   void deliverMessage(Channel channel, Message message, Frame frame) {
     int n =
-        fanOut(
-            channel.localUsers,
-            null,
-            null,
-            s -> s.deliver(channel.id, message.modSeq(), frame));
+        fanOut(channel.localUsers, null, null, s -> s.deliver(channel.id, message.modSeq(), frame));
     listener.messageDelivered(n);
   }
 
@@ -776,8 +775,7 @@ public final class DefaultChatEngine implements ChatEngine {
             .encode(new ServerFrame.ConversationEvent(change, conversation, subjectUserId));
     for (String userId : concerned) {
       applyConversationChange(userId, conversation, frame);
-      publish(
-          "u:" + userId, BusEvent.conversation(nodeId, change, conversation, subjectUserId));
+      publish("u:" + userId, BusEvent.conversation(nodeId, change, conversation, subjectUserId));
     }
   }
 
@@ -907,9 +905,7 @@ public final class DefaultChatEngine implements ChatEngine {
               (r, e) -> {
                 if (e != null) {
                   session.sendError(
-                      Engines.toChat(e, ErrorCode.UNAVAILABLE, "send"),
-                      f.ref(),
-                      f.clientMsgId());
+                      Engines.toChat(e, ErrorCode.UNAVAILABLE, "send"), f.ref(), f.clientMsgId());
                   return;
                 }
                 Message m = r.message();
@@ -926,7 +922,8 @@ public final class DefaultChatEngine implements ChatEngine {
                 listener.ackLatency(Duration.ofNanos(System.nanoTime() - started));
               });
     } else if (frame instanceof ClientFrame.Edit f) {
-      ackChange(session, f.ref(), edit(session.principal(), f.conversationId(), f.messageId(), f.body()));
+      ackChange(
+          session, f.ref(), edit(session.principal(), f.conversationId(), f.messageId(), f.body()));
     } else if (frame instanceof ClientFrame.Delete f) {
       ackChange(session, f.ref(), delete(session.principal(), f.conversationId(), f.messageId()));
     } else if (frame instanceof ClientFrame.Typing f) {
@@ -950,7 +947,8 @@ public final class DefaultChatEngine implements ChatEngine {
           .whenComplete(
               (m, e) -> {
                 if (e != null) {
-                  session.sendError(Engines.toChat(e, ErrorCode.UNAVAILABLE, "read"), f.ref(), null);
+                  session.sendError(
+                      Engines.toChat(e, ErrorCode.UNAVAILABLE, "read"), f.ref(), null);
                 }
               });
     } else if (frame instanceof ClientFrame.Sync f) {
@@ -1059,7 +1057,9 @@ public final class DefaultChatEngine implements ChatEngine {
         });
   }
 
-  /** Replays one conversation's changes after {@code cursor}; completes with the counter reached. */
+  /**
+   * Replays one conversation's changes after {@code cursor}; completes with the counter reached.
+   */
   private CompletableFuture<Long> replay(
       Session session, String conversationId, long cursor, int[] replayed) {
     if (session.isClosed()) {
@@ -1190,12 +1190,12 @@ public final class DefaultChatEngine implements ChatEngine {
         .whenComplete(
             (r, e) -> {
               if (e != null) {
-                listener.messageRejected(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "send").code());
+                listener.messageRejected(Engines.toChat(e, ErrorCode.UNAVAILABLE, "send").code());
               }
             })
         .exceptionallyCompose(
-            e -> CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "append")));
+            e ->
+                CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "append")));
   }
 
   /** Runs rate-free policies: slow mode (for sends) and the host's, in order. */
@@ -1280,10 +1280,10 @@ public final class DefaultChatEngine implements ChatEngine {
             found -> {
               Conversation c =
                   found.orElseThrow(
-                      () -> ChatException.notFound("conversation " + conversationId + ": not found"));
+                      () ->
+                          ChatException.notFound("conversation " + conversationId + ": not found"));
               if (!c.isMember(userId)) {
-                throw ChatException.forbidden(
-                    "conversation " + conversationId + ": not a member");
+                throw ChatException.forbidden("conversation " + conversationId + ": not a member");
               }
               return c;
             });
@@ -1297,10 +1297,10 @@ public final class DefaultChatEngine implements ChatEngine {
             found -> {
               Conversation c =
                   found.orElseThrow(
-                      () -> ChatException.notFound("conversation " + conversationId + ": not found"));
+                      () ->
+                          ChatException.notFound("conversation " + conversationId + ": not found"));
               if (!c.isMember(userId)) {
-                throw ChatException.forbidden(
-                    "conversation " + conversationId + ": not a member");
+                throw ChatException.forbidden("conversation " + conversationId + ": not a member");
               }
               return c;
             });
@@ -1394,7 +1394,9 @@ public final class DefaultChatEngine implements ChatEngine {
                                               + conversationId));
                           if (!m.senderId().equals(userId)) {
                             throw ChatException.forbidden(
-                                "message " + messageId + ": not yours (only the author may change it)");
+                                "message "
+                                    + messageId
+                                    + ": not yours (only the author may change it)");
                           }
                           return Map.entry(c, m);
                         }));
@@ -1415,7 +1417,8 @@ public final class DefaultChatEngine implements ChatEngine {
   }
 
   @Override
-  public CompletionStage<ReadMarker> markRead(Principal principal, String conversationId, long seq) {
+  public CompletionStage<ReadMarker> markRead(
+      Principal principal, String conversationId, long seq) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
     return doMarkRead(principal, conversationId, seq, null);
@@ -1434,18 +1437,26 @@ public final class DefaultChatEngine implements ChatEngine {
             last -> {
               if (seq > last) {
                 throw ChatException.invalid(
-                    "seq: " + seq + " (expected: at most " + last + ", the conversation's counter)");
+                    "seq: "
+                        + seq
+                        + " (expected: at most "
+                        + last
+                        + ", the conversation's counter)");
               }
               return timed(
                   "read",
-                  () -> config.messageStore().markRead(new ReadMarker(conversationId, userId, seq)));
+                  () ->
+                      config.messageStore().markRead(new ReadMarker(conversationId, userId, seq)));
             })
         .thenApply(
             stored -> {
-              broadcastRead(stored, origin);
-              publish(
-                  "c:" + conversationId,
-                  BusEvent.read(nodeId, conversationId, userId, stored.seq()));
+              if (stored.seq() == seq) {
+                // the marker is where this call put it (a marker already ahead is not news)
+                broadcastRead(stored, origin);
+                publish(
+                    "c:" + conversationId,
+                    BusEvent.read(nodeId, conversationId, userId, stored.seq()));
+              }
               return stored;
             })
         .exceptionallyCompose(

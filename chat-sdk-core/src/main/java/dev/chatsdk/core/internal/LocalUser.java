@@ -20,7 +20,7 @@ final class LocalUser {
   final Set<String> conversationIds = new HashSet<>();
 
   /** The bus subscription to {@code u:<userId>}, if any (guarded by the registry lock). */
-  @Nullable ClusterBus.Subscription subscription;
+  ClusterBus.@Nullable Subscription subscription;
 
   /** Set once the user's last local session closed (guarded by the registry lock). */
   boolean gone;

@@ -147,13 +147,17 @@ final class Session implements ChatSession {
   // ---------------------------------------------------------------- lifecycle
 
   /**
-   * Sends {@code hello}, opens the session and flushes what was held; then processes queued
-   * frames. No-op if the session closed meanwhile.
+   * Sends {@code hello}, opens the session and flushes what was held; then processes queued frames.
+   * No-op if the session closed meanwhile.
    */
-  void open(Frame hello) {
+  void open(Frame hello, Map<String, Long> helloCounters) {
     synchronized (this) {
       if (state != State.OPENING) {
         return;
+      }
+      // hello's lastSeq values bound what is live: message frames up to them are not sent again
+      for (Map.Entry<String, Long> e : helloCounters.entrySet()) {
+        lastSent.merge(e.getKey(), e.getValue(), Math::max);
       }
       if (!write(hello)) {
         return;
