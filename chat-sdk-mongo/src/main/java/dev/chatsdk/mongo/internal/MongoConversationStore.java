@@ -30,8 +30,10 @@ public final class MongoConversationStore implements dev.chatsdk.api.port.Conver
   /** Bounded retries of a conditional member update that lost a race. */
   private static final int MAX_ATTEMPTS = 16;
 
-  private static final FindOneAndUpdateOptions RETURN_AFTER =
-      new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+  // Updates ask for the document as it was before and apply the change here: a server may encode
+  // the "after" document once its lock is released, when a concurrent update can show in it.
+  private static final FindOneAndUpdateOptions RETURN_BEFORE =
+      new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE);
 
   private final MongoCollection<Document> conversations;
 
@@ -103,11 +105,14 @@ public final class MongoConversationStore implements dev.chatsdk.api.port.Conver
             Filters.ne("mem.u", member.userId()),
             Filters.lt("n", Conversation.MAX_MEMBERS));
     Bson update = Updates.combine(Updates.push("mem", toDocument(member)), Updates.inc("n", 1));
-    return Reactive.first(() -> conversations.findOneAndUpdate(filter, update, RETURN_AFTER))
+    return Reactive.first(() -> conversations.findOneAndUpdate(filter, update, RETURN_BEFORE))
         .thenCompose(
-            updated -> {
-              if (updated.isPresent()) {
-                return CompletableFuture.completedFuture(toConversation(updated.get()));
+            before -> {
+              if (before.isPresent()) {
+                Conversation previous = toConversation(before.get());
+                List<Member> members = new ArrayList<>(previous.members());
+                members.add(member);
+                return CompletableFuture.completedFuture(previous.withMembers(members));
               }
               return requireConversation(conversationId)
                   .thenCompose(
@@ -148,11 +153,14 @@ public final class MongoConversationStore implements dev.chatsdk.api.port.Conver
             Filters.eq("mem.u", userId));
     Bson update =
         Updates.combine(Updates.pull("mem", new Document("u", userId)), Updates.inc("n", -1));
-    return Reactive.first(() -> conversations.findOneAndUpdate(filter, update, RETURN_AFTER))
+    return Reactive.first(() -> conversations.findOneAndUpdate(filter, update, RETURN_BEFORE))
         .thenCompose(
-            updated -> {
-              if (updated.isPresent()) {
-                return CompletableFuture.completedFuture(toConversation(updated.get()));
+            before -> {
+              if (before.isPresent()) {
+                Conversation previous = toConversation(before.get());
+                List<Member> members = new ArrayList<>(previous.members());
+                members.removeIf(m -> m.userId().equals(userId));
+                return CompletableFuture.completedFuture(previous.withMembers(members));
               }
               return requireConversation(conversationId)
                   .thenApply(
@@ -183,11 +191,12 @@ public final class MongoConversationStore implements dev.chatsdk.api.port.Conver
         Filters.and(
             Filters.eq("_id", conversationId), Filters.eq("k", ConversationKind.GROUP.name()));
     return Reactive.first(
-            () -> conversations.findOneAndUpdate(filter, Updates.set("t", title), RETURN_AFTER))
+            () -> conversations.findOneAndUpdate(filter, Updates.set("t", title), RETURN_BEFORE))
         .thenCompose(
-            updated -> {
-              if (updated.isPresent()) {
-                return CompletableFuture.completedFuture(toConversation(updated.get()));
+            before -> {
+              if (before.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    toConversation(before.get()).withTitle(title));
               }
               return requireConversation(conversationId)
                   .thenApply(

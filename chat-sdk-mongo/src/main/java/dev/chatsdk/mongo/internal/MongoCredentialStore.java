@@ -51,11 +51,11 @@ public final class MongoCredentialStore implements CredentialStore {
                 credentials.findOneAndUpdate(
                     Filters.eq("_id", userId),
                     Updates.inc("g", 1L),
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .thenApply(
             found ->
                 found
-                    .map(doc -> Docs.longValue(doc, "g"))
+                    .map(before -> Docs.longValue(before, "g") + 1)
                     .orElseThrow(
                         () -> ChatException.notFound("credentials: user '" + userId + "'")));
   }

@@ -52,11 +52,13 @@ public final class MongoMessageStore implements MessageStore {
   /** Bounded retries of a compare-and-set that lost a race to a concurrent change. */
   private static final int MAX_ATTEMPTS = 16;
 
-  private static final FindOneAndUpdateOptions UPSERT_AFTER =
-      new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
+  // Updates ask for the document as it was before and derive the result: a server may encode the
+  // "after" document once its lock is released, when a concurrent update can already show in it.
+  private static final FindOneAndUpdateOptions UPSERT_BEFORE =
+      new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.BEFORE);
 
-  private static final FindOneAndUpdateOptions RETURN_AFTER =
-      new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER);
+  private static final FindOneAndUpdateOptions RETURN_BEFORE =
+      new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE);
 
   private final MongoCollection<Document> messages;
   private final MongoCollection<Document> changes;
@@ -159,15 +161,9 @@ public final class MongoMessageStore implements MessageStore {
     return Reactive.first(
             () ->
                 counters.findOneAndUpdate(
-                    Filters.eq("_id", conversationId), Updates.inc("n", 1L), UPSERT_AFTER))
-        .thenApply(
-            doc ->
-                doc.map(d -> Docs.longValue(d, "n"))
-                    .orElseThrow(
-                        () ->
-                            new ChatException(
-                                ErrorCode.INTERNAL,
-                                "counter: upsert of '" + conversationId + "' returned nothing")));
+                    Filters.eq("_id", conversationId), Updates.inc("n", 1L), UPSERT_BEFORE))
+        // No document before: the upsert created the counter at 1.
+        .thenApply(before -> before.map(d -> Docs.longValue(d, "n")).orElse(0L) + 1);
   }
 
   // ---- reads by number ----
@@ -460,8 +456,8 @@ public final class MongoMessageStore implements MessageStore {
             .append("del", updated.deleted());
     Docs.putInstant(set, "ed", updated.editedAt());
     return Reactive.first(
-            () -> messages.findOneAndUpdate(filter, new Document("$set", set), RETURN_AFTER))
-        .thenApply(found -> found.map(MongoMessageStore::toMessage));
+            () -> messages.findOneAndUpdate(filter, new Document("$set", set), RETURN_BEFORE))
+        .thenApply(before -> before.map(ignored -> updated));
   }
 
   @Override
@@ -501,8 +497,13 @@ public final class MongoMessageStore implements MessageStore {
                 markers.findOneAndUpdate(
                     Filters.eq("_id", Docs.pairKey(marker.conversationId(), marker.userId())),
                     update,
-                    UPSERT_AFTER))
-        .thenApply(found -> found.map(MongoMessageStore::toMarker).orElse(marker));
+                    UPSERT_BEFORE))
+        .thenApply(
+            before ->
+                new ReadMarker(
+                    marker.conversationId(),
+                    marker.userId(),
+                    Math.max(marker.seq(), before.map(d -> Docs.longValue(d, "s")).orElse(0L))));
   }
 
   @Override

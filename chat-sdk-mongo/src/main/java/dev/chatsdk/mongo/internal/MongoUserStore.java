@@ -107,11 +107,15 @@ public final class MongoUserStore implements UserStore {
                 users.findOneAndUpdate(
                     Filters.eq("_id", user.id()),
                     update,
-                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER)))
+                    new FindOneAndUpdateOptions().returnDocument(ReturnDocument.BEFORE)))
         .thenApply(
             found ->
                 found
-                    .map(MongoUserStore::toUser)
+                    .map(
+                        before ->
+                            toUser(before)
+                                .withDisplayName(user.displayName())
+                                .withAvatarId(user.avatarId()))
                     .orElseThrow(() -> ChatException.notFound("user: '" + user.id() + "'")));
   }
 

@@ -1,11 +1,14 @@
 package dev.chatsdk.mongo.internal;
 
+import com.mongodb.MongoCommandException;
 import com.mongodb.client.model.IndexModel;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.MongoDatabase;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.bson.Document;
 
@@ -45,6 +48,9 @@ public final class Schema {
   /** The GridFS bucket of blobs. */
   public static final String BLOBS = "blobs";
 
+  /** The server's error code for creating a collection that exists. */
+  private static final int NAMESPACE_EXISTS = 48;
+
   private final MongoDatabase database;
 
   /** Uses the collections of {@code database} (whose write concern applies to every write). */
@@ -63,43 +69,91 @@ public final class Schema {
   }
 
   /**
-   * Creates every index this adapter relies on. Idempotent: creating an index that exists with the
-   * same keys and options is a no-op on the server.
+   * Creates every collection and index this adapter relies on, one after the other. Idempotent:
+   * creating a collection or index that exists with the same options is a no-op. Creating the
+   * collections up front, in sequence, also spares servers that create collections lazily a race
+   * between concurrent first writes.
    */
   public CompletableFuture<Void> createIndexes() {
     IndexOptions unique = new IndexOptions().unique(true);
-    return CompletableFuture.allOf(
-        create(
-            USERS,
-            List.of(new IndexModel(Indexes.ascending("uk"), named(unique, "username_key_unique")))),
-        create(
-            CONVERSATIONS,
-            List.of(
-                new IndexModel(
-                    Indexes.ascending("dk"),
-                    new IndexOptions().unique(true).sparse(true).name("direct_pair_unique")),
-                new IndexModel(
-                    Indexes.compoundIndex(Indexes.ascending("mem.u"), Indexes.descending("at")),
-                    new IndexOptions().name("member_newest")))),
-        create(
-            MESSAGES,
-            List.of(
-                new IndexModel(Indexes.ascending("mid"), named(unique, "message_id_unique")),
-                new IndexModel(Indexes.ascending("mid", "m"), named(unique, "message_version")),
-                new IndexModel(
-                    Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique")),
-                new IndexModel(Indexes.ascending("c", "s"), named(unique, "conversation_seq")))),
-        create(
-            READ_MARKERS,
-            List.of(
-                new IndexModel(Indexes.ascending("c"), new IndexOptions().name("conversation")))));
+    Map<String, List<IndexModel>> plan = new LinkedHashMap<>();
+    plan.put(
+        USERS,
+        List.of(new IndexModel(Indexes.ascending("uk"), named(unique, "username_key_unique"))));
+    plan.put(
+        CONVERSATIONS,
+        List.of(
+            new IndexModel(
+                Indexes.ascending("dk"),
+                new IndexOptions().unique(true).sparse(true).name("direct_pair_unique")),
+            new IndexModel(
+                Indexes.compoundIndex(Indexes.ascending("mem.u"), Indexes.descending("at")),
+                new IndexOptions().name("member_newest"))));
+    plan.put(COUNTERS, List.of());
+    plan.put(
+        MESSAGES,
+        List.of(
+            new IndexModel(Indexes.ascending("mid"), named(unique, "message_id_unique")),
+            new IndexModel(Indexes.ascending("mid", "m"), named(unique, "message_version")),
+            new IndexModel(
+                Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique")),
+            new IndexModel(Indexes.ascending("c", "s"), named(unique, "conversation_seq"))));
+    plan.put(CHANGES, List.of());
+    plan.put(
+        READ_MARKERS,
+        List.of(new IndexModel(Indexes.ascending("c"), new IndexOptions().name("conversation"))));
+    plan.put(CREDENTIALS, List.of());
+    plan.put(
+        BLOBS + ".files",
+        List.of(
+            new IndexModel(
+                Indexes.ascending("filename", "uploadDate"),
+                new IndexOptions().name("filename_1_uploadDate_1"))));
+    plan.put(
+        BLOBS + ".chunks",
+        List.of(
+            new IndexModel(
+                Indexes.ascending("files_id", "n"),
+                new IndexOptions().unique(true).name("files_id_1_n_1"))));
+    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    for (Map.Entry<String, List<IndexModel>> entry : plan.entrySet()) {
+      chain =
+          chain
+              .thenCompose(ignored -> createCollection(entry.getKey()))
+              .thenCompose(ignored -> createIndexes(entry.getKey(), entry.getValue()));
+    }
+    return chain;
+  }
+
+  private CompletableFuture<Void> createCollection(String name) {
+    return Reactive.list(() -> database.listCollectionNames().filter(new Document("name", name)))
+        .thenCompose(
+            names -> {
+              if (!names.isEmpty()) {
+                return CompletableFuture.completedFuture(null);
+              }
+              return Reactive.done(() -> database.createCollection(name))
+                  .handle(
+                      (ok, error) -> {
+                        // Another node created it meanwhile ("NamespaceExists"): fine.
+                        if (error != null
+                            && !(Errors.unwrap(error).getCause() instanceof MongoCommandException e
+                                && e.getErrorCode() == NAMESPACE_EXISTS)) {
+                          throw Errors.map(error);
+                        }
+                        return null;
+                      });
+            });
+  }
+
+  private CompletableFuture<Void> createIndexes(String collection, List<IndexModel> indexes) {
+    if (indexes.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return Reactive.done(() -> collection(collection).createIndexes(indexes));
   }
 
   private static IndexOptions named(IndexOptions options, String name) {
     return new IndexOptions().unique(options.isUnique()).name(name);
-  }
-
-  private CompletableFuture<Void> create(String collection, List<IndexModel> indexes) {
-    return Reactive.done(() -> collection(collection).createIndexes(indexes));
   }
 }
