@@ -106,6 +106,9 @@ public final class AccountService implements AutoCloseable {
             t.initialLockout(),
             t.maxLockout(),
             t.maxTrackedKeys());
+    // Compute the dummy hash in the background now, so the first unknown-user login already
+    // costs the same as any other.
+    dummyHash();
   }
 
   private static <T> T require(@Nullable T value, String name) {
