@@ -1,6 +1,7 @@
 package dev.chatsdk.redis;
 
 import dev.chatsdk.api.ChatException;
+import dev.chatsdk.api.StoreUnavailableException;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.redis.internal.ConnectionWatcher;
 import dev.chatsdk.redis.internal.Envelope;
@@ -52,9 +53,12 @@ import org.slf4j.LoggerFactory;
  * dev.chatsdk.api.StoreUnavailableException}; commands time out after {@link
  * Builder#commandTimeout}; nothing is buffered for replay.
  *
- * <p>Thread-safe; no method blocks except {@link #close()}. Listeners are called on Lettuce's IO
- * and event threads and must not block. Lifecycle: {@link Builder#build()} connects (or fails);
- * {@link #close()} releases the connections, and the client resources if the bus created them.
+ * <p>Thread-safe; no method blocks except {@link #close()}. Listeners are called on Lettuce's event
+ * threads and must not block; each topic's deliveries run one at a time in arrival order (a
+ * listener subscribed to several topics may be called concurrently), and each listener gets its own
+ * copy of the payload. After {@link #close()}, publish and subscribe fail with {@code UNAVAILABLE}.
+ * Lifecycle: {@link Builder#build()} connects (or fails); {@link #close()} releases the
+ * connections, and the client resources if the bus created them.
  */
 public final class RedisClusterBus implements ClusterBus {
   /** Default prefix of every channel name: {@value}. */
@@ -82,6 +86,7 @@ public final class RedisClusterBus implements ClusterBus {
   private final StatefulRedisPubSubConnection<String, byte[]> pubSub;
   private final ConnectionWatcher watcher;
   private final EventExecutor executor;
+  private final List<EventExecutor> deliveryExecutors = new ArrayList<>();
   private final byte[] instanceId = new byte[16];
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -100,6 +105,7 @@ public final class RedisClusterBus implements ClusterBus {
     ClientResources resources = shared != null ? shared : LettuceSupport.newClientResources();
     this.ownedResources = shared != null ? null : resources;
     this.executor = resources.eventExecutorGroup().next();
+    resources.eventExecutorGroup().forEach(deliveryExecutors::add);
     this.watcher = new ConnectionWatcher(this::connectionLost, this::connectionRestored);
     this.client =
         LettuceSupport.newClient(resources, uri, builder.commandTimeout, builder.requestQueueSize);
@@ -135,18 +141,13 @@ public final class RedisClusterBus implements ClusterBus {
     checkTopic(topic);
     Objects.requireNonNull(payload, "payload");
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("bus: closed"));
+      return CompletableFuture.failedFuture(new StoreUnavailableException("redis bus: closed"));
     }
     long now = System.currentTimeMillis();
     byte[] envelope = Envelope.wrap(instanceId, now, payload);
     Topic local = topics.get(topic);
     if (local != null) {
-      byte[] copy = payload.clone();
-      try {
-        executor.execute(() -> local.deliver(topic, copy));
-      } catch (RejectedExecutionException e) {
-        log.debug("local delivery on {} rejected: executor shut down", topic);
-      }
+      local.deliverLater(topic, payload.clone());
     }
     return commands
         .async()
@@ -173,7 +174,7 @@ public final class RedisClusterBus implements ClusterBus {
     checkTopic(topic);
     Objects.requireNonNull(listener, "listener");
     if (closed.get()) {
-      return CompletableFuture.failedFuture(new IllegalStateException("bus: closed"));
+      return CompletableFuture.failedFuture(new StoreUnavailableException("redis bus: closed"));
     }
     LocalSubscription subscription = new LocalSubscription(topic, listener);
     CompletableFuture<Void> active;
@@ -326,7 +327,7 @@ public final class RedisClusterBus implements ClusterBus {
       byte[] payload = Envelope.payload(envelope);
       Duration lag = Duration.ofMillis(Math.max(0, System.currentTimeMillis() - publishedAt));
       notifyEvents(l -> l.messageReceived(topic, payload.length, lag));
-      state.deliver(topic, payload);
+      state.deliverLater(topic, payload);
     }
 
     /** A message for a topic nobody here wants: an unsubscribe failed earlier, so repeat it. */
@@ -339,7 +340,10 @@ public final class RedisClusterBus implements ClusterBus {
     }
   }
 
-  /** Local interest in one topic. */
+  /**
+   * Local interest in one topic. Deliveries for a topic, local and remote, run one at a time on one
+   * event executor chosen by the topic's hash, in the order they arrived.
+   */
   private final class Topic {
     final CompletableFuture<Void> active;
     final Set<LocalSubscription> subscribers = new CopyOnWriteArraySet<>();
@@ -348,13 +352,27 @@ public final class RedisClusterBus implements ClusterBus {
       this.active = active;
     }
 
-    void deliver(String topic, byte[] payload) {
+    void deliverLater(String topic, byte[] payload) {
+      EventExecutor delivery =
+          deliveryExecutors.get(Math.floorMod(topic.hashCode(), deliveryExecutors.size()));
+      try {
+        delivery.execute(() -> deliver(topic, payload));
+      } catch (RejectedExecutionException e) {
+        log.debug("delivery on {} rejected: executor shut down", topic);
+      }
+    }
+
+    /** Gives each listener its own copy of the payload. */
+    private void deliver(String topic, byte[] payload) {
+      boolean first = true;
       for (LocalSubscription s : subscribers) {
         if (!s.active.get()) {
           continue;
         }
+        byte[] copy = first ? payload : payload.clone();
+        first = false;
         try {
-          s.listener.onMessage(topic, payload);
+          s.listener.onMessage(topic, copy);
         } catch (RuntimeException e) {
           log.warn("bus listener failed on topic {}", topic, e);
           notifyEvents(l -> l.listenerFailed(topic, e));

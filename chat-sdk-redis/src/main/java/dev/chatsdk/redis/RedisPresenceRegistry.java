@@ -2,6 +2,7 @@ package dev.chatsdk.redis;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Presence;
+import dev.chatsdk.api.StoreUnavailableException;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.redis.internal.ConnectionWatcher;
 import dev.chatsdk.redis.internal.LettuceSupport;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -60,9 +62,10 @@ import org.slf4j.LoggerFactory;
  * and reports users who came back online.
  *
  * <p>Thread-safe; no method blocks except {@link #close()}. Listeners are called on Lettuce's
- * threads and must not block. Lifecycle: {@link Builder#build()} connects and starts the heartbeat;
- * {@link #close()} releases this node's sessions, stops the heartbeat and releases the connections
- * (and the client resources if the registry created them).
+ * threads and must not block. After {@link #close()}, calls fail with {@code UNAVAILABLE}.
+ * Lifecycle: {@link Builder#build()} connects and starts the heartbeat; {@link #close()} releases
+ * this node's sessions, stops the heartbeat and releases the connections (and the client resources
+ * if the registry created them).
  */
 public final class RedisPresenceRegistry implements PresenceRegistry {
   /** Default prefix of every key and channel name: {@value}. */
@@ -173,7 +176,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
   public CompletionStage<Boolean> sessionOpened(String userId, String sessionId) {
     checkId(userId, "userId");
     checkId(sessionId, "sessionId");
-    checkOpen();
+    CompletionStage<Boolean> refused = closedStage();
+    if (refused != null) {
+      return refused;
+    }
     RedisFuture<Long> result;
     synchronized (lock) {
       localSessions.put(sessionId, userId);
@@ -197,7 +203,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
           }
           boolean wentOnline = value != null && value == 1L;
           if (wentOnline) {
-            publish(new Presence(userId, true, null));
+            announce(new Presence(userId, true, null));
           }
           return wentOnline;
         });
@@ -215,7 +221,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     checkId(userId, "userId");
     checkId(sessionId, "sessionId");
     Objects.requireNonNull(at, "at");
-    checkOpen();
+    CompletionStage<Boolean> refused = closedStage();
+    if (refused != null) {
+      return refused;
+    }
     RedisFuture<Long> result;
     synchronized (lock) {
       localSessions.remove(sessionId, userId);
@@ -238,7 +247,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
           }
           boolean wentOffline = value != null && value == 1L;
           if (wentOffline) {
-            publish(new Presence(userId, false, at));
+            announce(new Presence(userId, false, at));
           }
           return wentOffline;
         });
@@ -256,7 +265,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     for (String id : userIds) {
       ids.add(checkId(id, "userId"));
     }
-    checkOpen();
+    CompletionStage<Map<String, Presence>> refused = closedStage();
+    if (refused != null) {
+      return refused;
+    }
     if (ids.isEmpty()) {
       return CompletableFuture.completedFuture(Map.of());
     }
@@ -285,13 +297,13 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
                         : Instant.ofEpochMilli(Long.parseLong(seen));
                 presence.put(id, new Presence(id, sessions > 0, lastSeen));
               }
-              return presence;
+              return Collections.unmodifiableMap(presence);
             });
   }
 
   /**
-   * Registers a listener for changes made on other nodes and changes this registry detects by
-   * itself (expired nodes, sessions restored after Redis lost its data).
+   * Registers a listener for every presence transition in the cluster: made through this registry
+   * or another node's, expired nodes, sessions restored after Redis lost its data.
    */
   @Override
   public void addListener(Listener listener) {
@@ -405,9 +417,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
             String change = (String) values.get(i);
             String user = change.substring(1);
             boolean online = change.charAt(0) == '+';
-            Presence presence = new Presence(user, online, online ? null : now);
-            notifyListeners(presence);
-            publish(presence);
+            announce(new Presence(user, online, online ? null : now));
           }
         });
   }
@@ -486,6 +496,12 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
         });
   }
 
+  /** Tells this node's listeners of a transition, and the other nodes; best effort. */
+  private CompletableFuture<?> announce(Presence presence) {
+    notifyListeners(presence);
+    return publish(presence);
+  }
+
   /** Tells the other nodes of a transition; best effort. */
   private CompletableFuture<?> publish(Presence presence) {
     Instant lastSeen = presence.lastSeen();
@@ -539,10 +555,11 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     executor.execute(this::tick);
   }
 
-  private void checkOpen() {
-    if (closed.get()) {
-      throw new IllegalStateException("presence registry: closed");
-    }
+  private <T> @Nullable CompletionStage<T> closedStage() {
+    return closed.get()
+        ? CompletableFuture.failedFuture(
+            new StoreUnavailableException("redis presence registry: closed"))
+        : null;
   }
 
   private static String checkId(@Nullable String value, String name) {

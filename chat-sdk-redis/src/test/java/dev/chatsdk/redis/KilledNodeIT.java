@@ -67,6 +67,7 @@ class KilledNodeIT {
     RecordingPresenceListener listener = new RecordingPresenceListener();
     survivor.addListener(listener);
     survivor.sessionOpened("judy", "s1").toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(listener.next(Duration.ofSeconds(5))).isEqualTo(new Presence("judy", true, null));
 
     child = startNode("victim", "ivan:k1", "judy:k2", "ivan:k3");
     assertThat(listener.next(Duration.ofSeconds(5)))

@@ -116,9 +116,8 @@ class RedisClusterBusTest {
     publish(a, "c:3", "nobody");
     publish(a, "c:2", "both");
 
-    assertThat(onA.next(WAIT)).isEqualTo("c:1=only-a");
-    assertThat(onA.next(WAIT)).isEqualTo("c:1=only-a-too");
-    assertThat(onA.next(WAIT)).isEqualTo("c:2=both");
+    assertThat(List.of(onA.next(WAIT), onA.next(WAIT), onA.next(WAIT)))
+        .containsExactlyInAnyOrder("c:1=only-a", "c:1=only-a-too", "c:2=both");
     assertThat(onB.next(WAIT)).isEqualTo("c:2=both");
     assertThat(onB.next(QUIET)).isNull();
     assertThat(onA.next(QUIET)).isNull();

@@ -143,6 +143,7 @@ class RedisOutageIT {
     a.addListener(onA);
     assertThat(a.sessionOpened("alice", "s1").toCompletableFuture().get(5, TimeUnit.SECONDS))
         .isTrue();
+    assertThat(onA.next(WAIT)).isEqualTo(new Presence("alice", true, null));
 
     redis.stop();
     assertThat(RedisTestSupport.await(WAIT, () -> !a.isConnected())).isTrue();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Presence;
+import dev.chatsdk.api.StoreUnavailableException;
 import dev.chatsdk.api.port.PresenceRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -128,7 +129,7 @@ class RedisPresenceRegistryTest {
   }
 
   @Test
-  void listenersHearTransitionsMadeOnOtherNodesOnly() throws Exception {
+  void listenersOnEveryNodeHearEveryTransition() throws Exception {
     RedisPresenceRegistry a = node("a");
     RedisPresenceRegistry b = node("b");
     RecordingPresenceListener onA = new RecordingPresenceListener();
@@ -137,13 +138,20 @@ class RedisPresenceRegistryTest {
     b.addListener(onB);
 
     get(a.sessionOpened("frank", "s1"));
-    assertThat(onB.next(WAIT)).isEqualTo(new Presence("frank", true, null));
+    get(b.sessionOpened("frank", "s2"));
+    Presence online = new Presence("frank", true, null);
+    assertThat(onA.next(WAIT)).isEqualTo(online);
+    assertThat(onB.next(WAIT)).isEqualTo(online);
 
     Instant at = Instant.parse("2026-03-04T05:06:07.089Z");
-    get(a.sessionClosed("frank", "s1", at));
-    assertThat(onB.next(WAIT)).isEqualTo(new Presence("frank", false, at));
+    get(a.sessionClosed("frank", "s1", at.minusSeconds(1)));
+    get(b.sessionClosed("frank", "s2", at));
+    Presence offline = new Presence("frank", false, at);
+    assertThat(onA.next(WAIT)).isEqualTo(offline);
+    assertThat(onB.next(WAIT)).isEqualTo(offline);
 
-    assertThat(onA.next(QUIET)).as("the caller got its own transitions as return values").isNull();
+    assertThat(onA.next(QUIET)).as("no event without a transition").isNull();
+    assertThat(onB.next(QUIET)).isNull();
   }
 
   @Test
@@ -167,8 +175,11 @@ class RedisPresenceRegistryTest {
     assertThat(presenceOf(b, "gina").online()).isFalse();
     assertThat(presenceOf(b, "hank").online()).as("still has a session on b").isTrue();
     assertThat(onB.next(QUIET)).isNull();
-    assertThatThrownBy(() -> a.sessionOpened("gina", "a3"))
-        .isInstanceOf(IllegalStateException.class);
+    assertThat(a.sessionOpened("gina", "a3").toCompletableFuture())
+        .failsWithin(WAIT)
+        .withThrowableThat()
+        .withCauseInstanceOf(StoreUnavailableException.class)
+        .withMessageContaining("closed");
   }
 
   @Test
