@@ -232,6 +232,9 @@ public final class RedisClusterBus implements ClusterBus {
   }
 
   private void connectionLost() {
+    if (closed.get()) {
+      return;
+    }
     log.warn("redis bus: subscription connection lost; reconnecting");
     notifyEvents(l -> l.connectionLost(COMPONENT));
   }

@@ -114,8 +114,9 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
   private final AtomicBoolean tickRunning = new AtomicBoolean();
 
   /**
-   * This node's sessions: session id to user id. Changed, and the matching command sent, only under
-   * {@link #lock}, so Redis sees changes in the order of this map.
+   * This node's sessions: lease field ({@link PresenceScripts#leaseField}) to user id. Changed, and
+   * the matching command sent, only under {@link #lock}, so Redis sees changes in the order of this
+   * map.
    */
   private final Map<String, String> localSessions = new LinkedHashMap<>();
 
@@ -182,7 +183,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     }
     RedisFuture<Long> result;
     synchronized (lock) {
-      localSessions.put(sessionId, userId);
+      localSessions.put(PresenceScripts.leaseField(sessionId, userId), userId);
       result =
           commands
               .async()
@@ -227,7 +228,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
     }
     RedisFuture<Long> result;
     synchronized (lock) {
-      localSessions.remove(sessionId, userId);
+      localSessions.remove(PresenceScripts.leaseField(sessionId, userId));
       result =
           commands
               .async()
@@ -392,8 +393,8 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
       args.add(Long.toString(leaseTtlMillis));
       args.add(userKeyPrefix);
       localSessions.forEach(
-          (session, user) -> {
-            args.add(session);
+          (field, user) -> {
+            args.add(field);
             args.add(user);
           });
       result =
@@ -545,6 +546,9 @@ public final class RedisPresenceRegistry implements PresenceRegistry {
   }
 
   private void connectionLost() {
+    if (closed.get()) {
+      return;
+    }
     log.warn("redis presence: connection lost; reconnecting");
     notifyEvents(l -> l.connectionLost(COMPONENT));
   }

@@ -5,9 +5,9 @@ package dev.chatsdk.redis.internal;
  * node clocks do not matter for leases.
  *
  * <p>Keys, under a prefix {@code p}: {@code p nodes} (sorted set: node id scored by lease expiry in
- * ms), {@code p node:<nodeId>} (hash: session id to user id), {@code p user:<userId>} (hash:
- * session id to node id), {@code p seen} (hash: user id to last-seen ms). A user is online while
- * their hash is not empty.
+ * ms), {@code p node:<nodeId>} (hash: a lease field, {@code sessionId + "\n" + userId}, to the user
+ * id), {@code p user:<userId>} (hash: session id to node id), {@code p seen} (hash: user id to
+ * last-seen ms). A user is online while their hash is not empty.
  */
 public final class PresenceScripts {
   private PresenceScripts() {}
@@ -18,6 +18,17 @@ public final class PresenceScripts {
       local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
       """;
 
+  /** The field of a session in its node's hash. */
+  public static String leaseField(String sessionId, String userId) {
+    return sessionId + "\n" + userId;
+  }
+
+  /** Lua: the session id of a node hash field, given the user id it maps to. */
+  private static final String SESSION_OF =
+      """
+      local function sessionOf(field, uid) return string.sub(field, 1, #field - #uid - 1) end
+      """;
+
   /**
    * Opens a session. KEYS: nodes, node, user. ARGV: nodeId, sessionId, userId, ttlMs. Returns 1
    * when the user went online.
@@ -26,7 +37,7 @@ public final class PresenceScripts {
       NOW
           + """
           redis.call('ZADD', KEYS[1], now + tonumber(ARGV[4]), ARGV[1])
-          redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+          redis.call('HSET', KEYS[2], ARGV[2] .. '\\n' .. ARGV[3], ARGV[3])
           local before = redis.call('HLEN', KEYS[3])
           redis.call('HSET', KEYS[3], ARGV[2], ARGV[1])
           if before == 0 then return 1 end
@@ -39,7 +50,7 @@ public final class PresenceScripts {
    */
   public static final String CLOSE =
       """
-      redis.call('HDEL', KEYS[1], ARGV[1])
+      redis.call('HDEL', KEYS[1], ARGV[1] .. '\\n' .. ARGV[2])
       local removed = redis.call('HDEL', KEYS[2], ARGV[1])
       if removed == 1 and redis.call('HLEN', KEYS[2]) == 0 then
         redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
@@ -63,12 +74,13 @@ public final class PresenceScripts {
 
   /**
    * Makes Redis hold exactly the given sessions of a node. KEYS: nodes, node, seen. ARGV: nodeId,
-   * ttlMs, user key prefix, then sessionId and userId pairs. Returns the transitions in order:
+   * ttlMs, user key prefix, then lease field and userId pairs. Returns the transitions in order:
    * {@code "+<userId>"} (went online) or {@code "-<userId>"} (went offline), then as last element
    * the server time in ms.
    */
   public static final String SYNC =
       NOW
+          + SESSION_OF
           + """
           local nodeId = ARGV[1]
           redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), nodeId)
@@ -78,9 +90,10 @@ public final class PresenceScripts {
           local result = {}
           local current = redis.call('HGETALL', KEYS[2])
           for i = 1, #current, 2 do
-            local sid, uid = current[i], current[i + 1]
-            if desired[sid] ~= uid then
-              redis.call('HDEL', KEYS[2], sid)
+            local field, uid = current[i], current[i + 1]
+            local sid = sessionOf(field, uid)
+            if desired[field] ~= uid then
+              redis.call('HDEL', KEYS[2], field)
               local ukey = prefix .. uid
               if redis.call('HGET', ukey, sid) == nodeId then
                 redis.call('HDEL', ukey, sid)
@@ -92,9 +105,10 @@ public final class PresenceScripts {
             end
           end
           for i = 4, #ARGV, 2 do
-            local sid, uid = ARGV[i], ARGV[i + 1]
+            local field, uid = ARGV[i], ARGV[i + 1]
+            local sid = sessionOf(field, uid)
             local ukey = prefix .. uid
-            redis.call('HSET', KEYS[2], sid, uid)
+            redis.call('HSET', KEYS[2], field, uid)
             local before = redis.call('HLEN', ukey)
             if redis.call('HSET', ukey, sid, nodeId) == 1 and before == 0 then
               table.insert(result, '+' .. uid)
@@ -119,6 +133,7 @@ public final class PresenceScripts {
    */
   public static final String EXPIRE_NODE =
       NOW
+          + SESSION_OF
           + """
           local nodeId = ARGV[1]
           local score = redis.call('ZSCORE', KEYS[1], nodeId)
@@ -130,8 +145,9 @@ public final class PresenceScripts {
           local result = {0, 0, tostring(now)}
           local released = 0
           for i = 1, #entries, 2 do
-            local sid, uid = entries[i], entries[i + 1]
-            redis.call('HDEL', KEYS[2], sid)
+            local field, uid = entries[i], entries[i + 1]
+            local sid = sessionOf(field, uid)
+            redis.call('HDEL', KEYS[2], field)
             released = released + 1
             local ukey = prefix .. uid
             if redis.call('HGET', ukey, sid) == nodeId then
