@@ -52,6 +52,9 @@ public interface ChatListener {
   /** A conversation of the user was created or changed. */
   default void onConversation(ServerFrame.ConversationEvent event) {}
 
+  /** A user sharing a conversation changed their profile (display name, avatar). */
+  default void onUser(ServerFrame.UserEvent event) {}
+
   /** The connection state changed. */
   default void onStateChanged(ConnectionState previous, ConnectionState current) {}
 

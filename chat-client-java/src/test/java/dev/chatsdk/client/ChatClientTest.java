@@ -31,21 +31,6 @@ class ChatClientTest {
     }
   }
 
-  private static final class Recorder implements ChatListener {
-    final List<ConnectionState> states = new CopyOnWriteArrayList<>();
-    final List<ChatException> errors = new CopyOnWriteArrayList<>();
-
-    @Override
-    public void onStateChanged(ConnectionState previous, ConnectionState current) {
-      states.add(current);
-    }
-
-    @Override
-    public void onError(ChatException error) {
-      errors.add(error);
-    }
-  }
-
   private static void await(String what, java.util.function.BooleanSupplier condition)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);

@@ -38,6 +38,16 @@ final class Threads {
     return names;
   }
 
+  /** Whether a thread belongs to the in-process test server rather than to the client. */
+  static boolean isServerThread(String name) {
+    return name.startsWith("XNIO")
+        || name.startsWith("xnio")
+        || name.startsWith("chat-engine")
+        || name.startsWith("chat-server")
+        || name.startsWith("chat-password")
+        || name.startsWith("chat-memory");
+  }
+
   private static boolean isJvmOwned(Thread t) {
     String name = t.getName();
     return name.startsWith("ForkJoinPool.commonPool")

@@ -454,6 +454,8 @@ public final class ClientRuntime {
       emit(l -> l.onPresence(presence));
     } else if (frame instanceof ServerFrame.ConversationEvent conversation) {
       emit(l -> l.onConversation(conversation));
+    } else if (frame instanceof ServerFrame.UserEvent user) {
+      emit(l -> l.onUser(user));
     }
   }
 

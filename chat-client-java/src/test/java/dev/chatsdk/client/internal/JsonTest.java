@@ -117,7 +117,7 @@ class JsonTest {
 
   @Test
   void unknownFrameTypeIsIgnored() {
-    assertThat(Json.decodeServerFrame("{\"type\":\"user\",\"user\":{}}")).isEmpty();
+    assertThat(Json.decodeServerFrame("{\"type\":\"sticker\",\"sticker\":{}}")).isEmpty();
   }
 
   @Test
