@@ -54,6 +54,7 @@ import org.jspecify.annotations.Nullable;
 public final class ClientRuntime {
   private static final String THREAD_PREFIX = "chat-client";
   private static final long TICK_MILLIS = 250;
+  private static final long MIN_REFRESH_GAP_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   private final ClientConfig config;
   private final ChatApi api;
@@ -88,6 +89,8 @@ public final class ClientRuntime {
   private long lastPingNanos;
   private Duration clockOffset = Duration.ZERO;
   private @Nullable String authRef;
+  private long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
+  private long lifetimeNanos;
   private long refCounter;
 
   /** Creates the runtime; nothing connects before {@link #connect()}. */
@@ -440,7 +443,11 @@ public final class ClientRuntime {
     } else if (frame instanceof ServerFrame.Synced synced) {
       onSynced(synced);
     } else if (frame instanceof ServerFrame.Reauth) {
-      refreshInBand();
+      // the refresh timer normally comes first; a reauth right after a refresh is not repeated
+      if (System.nanoTime() - lastRefreshNanos
+          >= Math.max(MIN_REFRESH_GAP_NANOS, lifetimeNanos / 2)) {
+        refreshInBand();
+      }
     } else if (frame instanceof ServerFrame.Authenticated authenticated) {
       if (authenticated.ref() != null && authenticated.ref().equals(authRef)) {
         authRef = null;
@@ -591,6 +598,7 @@ public final class ClientRuntime {
             ack.duplicate());
     emit(l -> l.onAck(sent));
     pending.get().future().complete(sent);
+    flushOutbox(); // the conversation's next send may go now
   }
 
   private void onErrorFrame(ServerFrame.ErrorFrame error) {
@@ -629,6 +637,7 @@ public final class ClientRuntime {
         .completeExceptionally(
             new ChatException(
                 code, "send to " + p.conversationId() + " refused: " + error.message()));
+    flushOutbox();
     return true;
   }
 
@@ -647,6 +656,7 @@ public final class ClientRuntime {
     }
     String ref = "auth-" + (++refCounter);
     authRef = ref;
+    lastRefreshNanos = System.nanoTime();
     WebSocketTransport.Socket current = socket;
     CompletionStage<String> token;
     try {
@@ -674,7 +684,8 @@ public final class ClientRuntime {
   private void scheduleRefresh(Instant expiresAt) {
     cancel(refreshTask);
     Duration left = Duration.between(Instant.now().plus(clockOffset), expiresAt);
-    long delayNanos = Math.max(0, left.toNanos() * 8 / 10);
+    lifetimeNanos = Math.max(0, left.toNanos());
+    long delayNanos = lifetimeNanos * 8 / 10;
     WebSocketTransport.Socket current = socket;
     refreshTask =
         loop.schedule(

@@ -2,11 +2,13 @@ package dev.chatsdk.client.internal;
 
 import dev.chatsdk.client.SentMessage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -109,29 +111,25 @@ public final class Outbox {
   }
 
   /**
-   * The sends to write on connection {@code connection} now, in order: those not yet written on it
-   * and not delayed past {@code nowNanos}. Marks them as written on it.
+   * The sends to write on connection {@code connection} now: per conversation, the oldest pending
+   * send, unless it is already written on this connection or delayed past {@code nowNanos}. Sends
+   * to one conversation thus go out one at a time, in the order they were made, so the server
+   * stores them in that order even when it refuses one for a while (rate limits). Marks the
+   * returned sends as written on {@code connection}.
    */
   public List<Pending> due(long connection, long nowNanos) {
     List<Pending> out = new ArrayList<>();
+    Set<String> heads = new HashSet<>();
     for (Pending p : pending.values()) {
+      if (!heads.add(p.conversationId)) {
+        continue;
+      }
       if (p.sentOnConnection != connection && p.notBeforeNanos - nowNanos <= 0) {
         p.sentOnConnection = connection;
         out.add(p);
       }
     }
     return out;
-  }
-
-  /** The earliest time a delayed send becomes due, if any send is delayed. */
-  public Optional<Long> nextDelayedNanos(long nowNanos) {
-    Long next = null;
-    for (Pending p : pending.values()) {
-      if (p.notBeforeNanos - nowNanos > 0 && (next == null || p.notBeforeNanos - next < 0)) {
-        next = p.notBeforeNanos;
-      }
-    }
-    return Optional.ofNullable(next);
   }
 
   /** Removes and returns the sends older than {@code timeoutNanos}. */
