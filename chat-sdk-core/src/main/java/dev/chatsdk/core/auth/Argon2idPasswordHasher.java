@@ -22,9 +22,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * they are below this hasher's. Passwords are encoded as UTF-8.
  *
  * <p>Thread-safe and immutable. Each call costs tens of milliseconds of CPU and the configured
- * memory: run it on a bounded executor ({@link PasswordHashing}), never on an IO thread. The
- * hasher never keeps or logs a password; it zeroes its own copies and leaves the caller's array
- * untouched.
+ * memory: run it on a bounded executor ({@link PasswordHashing}), never on an IO thread. The hasher
+ * never keeps or logs a password; it zeroes its own copies and leaves the caller's array untouched.
  */
 public final class Argon2idPasswordHasher implements PasswordHasher {
   /** Memory cost in KiB: 19456 (19 MiB, OWASP). */
@@ -83,8 +82,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
   }
 
   /**
-   * Hashes the password with a fresh random salt and returns the PHC-encoded result. The
-   * password array is not modified.
+   * Hashes the password with a fresh random salt and returns the PHC-encoded result. The password
+   * array is not modified.
    */
   @Override
   public String hash(char[] password) {
@@ -141,9 +140,9 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
   }
 
   /**
-   * Whether the encoded hash should be recomputed with this hasher's parameters: when it is not
-   * an Argon2id PHC string, or its memory, iterations, parallelism, salt or hash length are below
-   * this hasher's.
+   * Whether the encoded hash should be recomputed with this hasher's parameters: when it is not an
+   * Argon2id PHC string, or its memory, iterations, parallelism, salt or hash length are below this
+   * hasher's.
    */
   @Override
   public boolean needsRehash(String encodedHash) {
@@ -222,7 +221,8 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
     }
   }
 
-  private record Encoded(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {}
+  private record Encoded(
+      int memoryKib, int iterations, int parallelism, byte[] salt, byte[] hash) {}
 
   private static Optional<Encoded> parse(String encoded) {
     if (!encoded.startsWith(PREFIX)) {

@@ -69,9 +69,9 @@ import org.slf4j.LoggerFactory;
  * any other rejection (the message never contains the token), {@link ErrorCode#UNAVAILABLE} when a
  * JWKS URL cannot be fetched or the credential store fails.
  *
- * <p>Thread-safe. With fixed keys verification runs on the caller's thread (microseconds of CPU,
- * no IO). With a JWKS URL it runs on an executor, since a key fetch may block; the authenticator
- * then owns a small thread pool unless one is given, released by {@link #close()}.
+ * <p>Thread-safe. With fixed keys verification runs on the caller's thread (microseconds of CPU, no
+ * IO). With a JWKS URL it runs on an executor, since a key fetch may block; the authenticator then
+ * owns a small thread pool unless one is given, released by {@link #close()}.
  */
 public final class JwtAuthenticator implements Authenticator, AutoCloseable {
   /** Allowed difference between the issuer's and this clock: 30 seconds. */
@@ -478,8 +478,10 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     private void checkNoSource(boolean fixedKey) {
-      if (algorithms != null && !algorithmsOverridden || verificationKey != null
-          || jwks != null || jwksUrl != null) {
+      if (algorithms != null && !algorithmsOverridden
+          || verificationKey != null
+          || jwks != null
+          || jwksUrl != null) {
         throw new IllegalStateException("key: already set (expected: exactly one key source)");
       }
       if (fixedKey && algorithmsOverridden) {
@@ -557,8 +559,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
 
     /**
      * Enables revocation: a token is rejected when its {@value JwtTokenIssuer#CLAIM_GENERATION}
-     * claim is missing or below the user's stored token generation, or the user has no
-     * credentials. Costs one store lookup per verification. Default: none.
+     * claim is missing or below the user's stored token generation, or the user has no credentials.
+     * Costs one store lookup per verification. Default: none.
      */
     public Builder credentialStore(CredentialStore credentialStore) {
       this.credentialStore = Objects.requireNonNull(credentialStore, "credentialStore");

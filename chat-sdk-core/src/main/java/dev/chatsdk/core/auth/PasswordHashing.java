@@ -23,8 +23,8 @@ import org.jspecify.annotations.Nullable;
  * threads are busy and the queue is full, calls fail at once with a {@link RateLimitedException}
  * ({@link ErrorCode#RATE_LIMITED}, retryable, retry after {@link Builder#retryAfter}).
  *
- * <p>Each call copies the password array before returning and zeroes its copy when done; the
- * caller may zero its own array as soon as the call returns.
+ * <p>Each call copies the password array before returning and zeroes its copy when done; the caller
+ * may zero its own array as soon as the call returns.
  *
  * <p>Thread-safe. Lifecycle: threads start on demand and end after idling; {@link #close()} stops
  * accepting work (later calls fail with {@link ErrorCode#UNAVAILABLE}) and lets queued work finish.
@@ -74,9 +74,7 @@ public final class PasswordHashing implements AutoCloseable {
     return builder().build();
   }
 
-  /**
-   * Hashes the password on the pool. Fails with {@link ErrorCode#RATE_LIMITED} when saturated.
-   */
+  /** Hashes the password on the pool. Fails with {@link ErrorCode#RATE_LIMITED} when saturated. */
   public CompletionStage<String> hash(char[] password) {
     Objects.requireNonNull(password, "password");
     return submit(password, hasher::hash);

@@ -13,8 +13,8 @@ public final class Passwords {
   private Passwords() {}
 
   /**
-   * Encodes a password as UTF-8 into a fresh array; unpaired surrogates are replaced, as a
-   * String's {@code getBytes} would. The caller zeroes the result after use ({@link #zero}).
+   * Encodes a password as UTF-8 into a fresh array; unpaired surrogates are replaced, as a String's
+   * {@code getBytes} would. The caller zeroes the result after use ({@link #zero}).
    */
   public static byte[] utf8(char[] password) {
     CharsetEncoder encoder =
