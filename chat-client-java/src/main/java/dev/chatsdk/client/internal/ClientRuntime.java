@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -476,7 +477,7 @@ public final class ClientRuntime {
     }
     scheduleRefresh(hello.tokenExpiresAt());
 
-    Map<String, Long> cursors = new LinkedHashMap<>();
+    Set<String> behind = new LinkedHashSet<>();
     for (ConversationSummary summary : hello.conversations()) {
       String id = summary.conversation().id();
       ConversationStream stream = streams.get(id);
@@ -488,7 +489,7 @@ public final class ClientRuntime {
         streams.put(id, stream);
       }
       if (summary.lastSeq() > stream.cursor()) {
-        cursors.put(id, stream.cursor());
+        behind.add(id);
       }
     }
     everConnected = true;
@@ -497,14 +498,27 @@ public final class ClientRuntime {
     List<ConversationSummary> conversations = hello.conversations();
     emit(l -> l.onSessionStarted(user, conversations));
     connected.complete(user);
-    if (!cursors.isEmpty()) {
-      syncing.addAll(cursors.keySet());
-      write(new ClientFrame.Sync("sync-" + (++refCounter), cursors));
-    }
+    sync(behind);
     for (ConversationStream stream : streams.values()) {
       maybeFill(stream);
     }
     flushOutbox();
+  }
+
+  /** Asks the server to replay these conversations from the counters delivered so far. */
+  private void sync(Set<String> conversationIds) {
+    Map<String, Long> cursors = new LinkedHashMap<>();
+    for (String id : conversationIds) {
+      ConversationStream stream = streams.get(id);
+      if (stream != null && !syncing.contains(id)) {
+        cursors.put(id, stream.cursor());
+      }
+    }
+    if (cursors.isEmpty()) {
+      return;
+    }
+    syncing.addAll(cursors.keySet());
+    write(new ClientFrame.Sync("sync-" + (++refCounter), cursors));
   }
 
   private void onMessage(Message message) {
