@@ -306,7 +306,9 @@ public final class Json {
 
   private static Map<String, Long> longMap(JsonNode node) {
     Map<String, Long> out = new LinkedHashMap<>();
-    node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
+      out.put(e.getKey(), e.getValue().asLong());
+    }
     return out;
   }
 

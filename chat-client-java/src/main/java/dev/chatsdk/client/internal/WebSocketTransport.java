@@ -112,7 +112,8 @@ public final class WebSocketTransport implements AutoCloseable {
    * returns.
    *
    * @throws ChatException {@link ErrorCode#UNAUTHENTICATED} if the server refused the token, {@link
-   *     ErrorCode#FORBIDDEN} on 403, else {@link ErrorCode#UNAVAILABLE}
+   *     ErrorCode#FORBIDDEN} on 403, {@link ErrorCode#NOT_FOUND} on 404, else {@link
+   *     ErrorCode#UNAVAILABLE}
    */
   public Socket connect(URI uri, String token, Handler handler) {
     Socket socket = new Socket();
@@ -180,6 +181,10 @@ public final class WebSocketTransport implements AutoCloseable {
       if (status == 403) {
         return new ChatException(
             ErrorCode.FORBIDDEN, "connect to " + uri + ": upgrade refused (HTTP 403)", e);
+      }
+      if (status == 404) {
+        return new ChatException(
+            ErrorCode.NOT_FOUND, "connect to " + uri + ": no chat endpoint there (HTTP 404)", e);
       }
       if (status > 0) {
         return new ChatException(
