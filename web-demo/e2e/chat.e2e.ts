@@ -278,7 +278,9 @@ describe('web demo in Chromium against the real server', () => {
     });
     await alice.page.getByTestId('avatar-preview').waitFor({ timeout: WAIT });
     await alice.page.getByTestId('avatar-upload').click();
-    await alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]').waitFor({ timeout: WAIT });
+    const own = alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]');
+    await own.waitFor({ timeout: WAIT });
+    await own.evaluate((el) => (el as HTMLImageElement).decode());
     await shot(alice, '07-profile');
 
     // Bob shares a conversation with Alice: the server tells his session (a `user` frame).

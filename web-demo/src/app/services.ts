@@ -23,6 +23,12 @@ export const client = new ChatClient({
 
 export const history = new HistoryLoader(chatStore);
 
+// Back online or back to the tab: try now instead of waiting out the backoff.
+window.addEventListener('online', () => client.reconnectNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') client.reconnectNow();
+});
+
 /** Finds out whether the cookie still holds a session; starts the app if so. */
 export async function bootstrap(): Promise<void> {
   try {
