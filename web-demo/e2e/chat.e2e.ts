@@ -9,7 +9,7 @@ import { ServerProcess } from './server';
 const RESULTS = fileURLToPath(new URL('../test-results', import.meta.url));
 const JAR = process.env.CHAT_SERVER_JAR!;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT = 15_000;
+const WAIT = 20_000;
 
 let server: ServerProcess;
 let browser: Browser;
@@ -309,8 +309,8 @@ describe('web demo in Chromium against the real server', () => {
     await shot(alice, '08-offline');
 
     await server.start();
-    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
-    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
+    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
     await seeMessage(alice, 'sent while the server was down', 'delivered');
     await seeMessage(bob, 'sent while the server was down');
     await send(bob, 'back again');
@@ -326,7 +326,7 @@ describe('web demo in Chromium against the real server', () => {
     await openConversationTitled(bob, alice.name);
     await seeMessage(bob, 'back again');
     expect(await messageBodies(bob)).toEqual(after);
-  });
+  }, 120_000);
 
   it('edits and deletes an own message, seen by the other side', async () => {
     const own = alice.page.locator('[data-testid=message][data-own=true]', { hasText: 'sent while the server was down' });
@@ -369,6 +369,7 @@ describe('web demo in Chromium against the real server', () => {
   });
 
   it('ran without page errors, dialogs or CSP violations', () => {
+    expect(server.unexpectedExit).toBeNull();
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(cspViolations).toEqual([]);
