@@ -268,6 +268,19 @@ describe('web demo in Chromium against the real server', () => {
     await bob.page.getByTestId('day-separator').first().waitFor({ timeout: WAIT });
   });
 
+  it('lets the group admin remove a member, whose list then drops the group', async () => {
+    await openConversationTitled(alice, 'Weekend plans');
+    await alice.page.getByTestId('members-button').click();
+    const carolRow = alice.page.locator('[data-testid=member-row]', { hasText: carol.name });
+    await carolRow.getByRole('button', { name: `Remove ${carol.name}` }).click();
+    await carolRow.waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('members-dialog').getByRole('button', { name: 'Close' }).click();
+    await carol.page
+      .locator('[data-testid=conversation-item]', { hasText: 'Weekend plans' })
+      .waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('chat-subtitle').filter({ hasText: '2 members' }).waitFor({ timeout: WAIT });
+  });
+
   it('uploads an avatar that the other user then sees', async () => {
     await alice.page.getByTestId('nav-profile').click();
     await alice.page.getByTestId('member-since').waitFor({ timeout: WAIT });
