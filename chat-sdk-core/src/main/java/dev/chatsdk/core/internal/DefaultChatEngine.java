@@ -70,6 +70,7 @@ public final class DefaultChatEngine implements ChatEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultChatEngine.class);
   private static final int REPLAY_PAGE = HistoryQuery.MAX_LIMIT;
   private static final int PRESENCE_MEMORY = 100_000;
+  private static final long MAX_TIMER_MILLIS = Duration.ofDays(365).toMillis();
 
   private final EngineConfig config;
   private final PresenceRegistry presence;
@@ -363,9 +364,8 @@ public final class DefaultChatEngine implements ChatEngine {
     Principal p = session.principal();
     Instant now = config.clock().instant();
     Instant expires = p.expiresAt();
-    long untilExpiry = Math.max(0, Duration.between(now, expires).toMillis());
-    long untilReauth =
-        Math.max(0, Duration.between(now, expires.minus(config.reauthLead())).toMillis());
+    long untilExpiry = millisBetween(now, expires);
+    long untilReauth = Math.max(0, untilExpiry - config.reauthLead().toMillis());
     ScheduledFuture<?> reauth =
         scheduler.schedule(
             () -> {
@@ -386,6 +386,17 @@ public final class DefaultChatEngine implements ChatEngine {
             untilExpiry,
             TimeUnit.MILLISECONDS);
     session.setTimers(reauth, expiry);
+  }
+
+  /** Milliseconds from {@code from} to {@code to}, clamped to 0..{@link #MAX_TIMER_MILLIS}. */
+  private static long millisBetween(Instant from, Instant to) {
+    if (!to.isAfter(from)) {
+      return 0;
+    }
+    if (to.getEpochSecond() - from.getEpochSecond() > MAX_TIMER_MILLIS / 1000) {
+      return MAX_TIMER_MILLIS;
+    }
+    return Math.min(MAX_TIMER_MILLIS, Duration.between(from, to).toMillis());
   }
 
   @Override
