@@ -376,16 +376,23 @@ public final class DefaultChatEngine implements ChatEngine {
             untilReauth,
             TimeUnit.MILLISECONDS);
     ScheduledFuture<?> expiry =
-        scheduler.schedule(
-            () -> {
-              if (session.principal() == p && !config.clock().instant().isBefore(p.expiresAt())) {
-                listener.authFailure(ErrorCode.TOKEN_EXPIRED);
-                session.closeLater(CloseCodes.TOKEN_EXPIRED, "token expired");
-              }
-            },
-            untilExpiry,
-            TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> checkExpiry(session, p), untilExpiry + 1, TimeUnit.MILLISECONDS);
     session.setTimers(reauth, expiry);
+  }
+
+  /** Closes the session with 4001 if its token {@code p} ran out and was not replaced. */
+  private void checkExpiry(Session session, Principal p) {
+    if (session.principal() != p || session.isClosed()) {
+      return;
+    }
+    long remaining = millisBetween(config.clock().instant(), p.expiresAt());
+    if (remaining > 0) {
+      // the scheduler and the clock may disagree by a millisecond or two: look again then
+      scheduler.schedule(() -> checkExpiry(session, p), remaining + 1, TimeUnit.MILLISECONDS);
+      return;
+    }
+    listener.authFailure(ErrorCode.TOKEN_EXPIRED);
+    session.closeLater(CloseCodes.TOKEN_EXPIRED, "token expired");
   }
 
   /** Milliseconds from {@code from} to {@code to}, clamped to 0..{@link #MAX_TIMER_MILLIS}. */
@@ -1250,8 +1257,7 @@ public final class DefaultChatEngine implements ChatEngine {
           "body: blank (expected: 1.." + config.maxBodyLength() + " characters, not blank)");
     }
     if (body.length() > config.maxBodyLength()) {
-      throw new ChatException(
-          ErrorCode.TOO_LARGE,
+      throw ChatException.invalid(
           "body: length " + body.length() + " (expected: at most " + config.maxBodyLength() + ")");
     }
   }
