@@ -31,7 +31,11 @@ public final class Schema {
   /** Per-conversation counters: {@code _id} = conversation id, {@code n} = last value taken. */
   public static final String COUNTERS = "conversation_counters";
 
-  /** Messages: {@code _id} = {@link Docs#seqKey}(conversation, seq). */
+  /**
+   * Messages: {@code _id} = {@link Docs#seqKey}(conversation, seq), which makes {@code
+   * (conversationId, seq)} unique and orders a conversation's messages by seq in the {@code _id}
+   * index (so no second index on them is needed).
+   */
   public static final String MESSAGES = "messages";
 
   /**
@@ -96,8 +100,7 @@ public final class Schema {
             new IndexModel(Indexes.ascending("mid"), named(unique, "message_id_unique")),
             new IndexModel(Indexes.ascending("mid", "m"), named(unique, "message_version")),
             new IndexModel(
-                Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique")),
-            new IndexModel(Indexes.ascending("c", "s"), named(unique, "conversation_seq"))));
+                Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique"))));
     plan.put(CHANGES, List.of());
     plan.put(
         READ_MARKERS,
