@@ -118,34 +118,33 @@ public final class Schema {
             new IndexModel(
                 Indexes.ascending("files_id", "n"),
                 new IndexOptions().unique(true).name("files_id_1_n_1"))));
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (Map.Entry<String, List<IndexModel>> entry : plan.entrySet()) {
-      chain =
-          chain
-              .thenCompose(ignored -> createCollection(entry.getKey()))
-              .thenCompose(ignored -> createIndexes(entry.getKey(), entry.getValue()));
-    }
-    return chain;
+    // Listed without a server-side filter: not every wire server applies one.
+    return Reactive.list(database::listCollectionNames)
+        .thenCompose(
+            existing -> {
+              CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+              for (Map.Entry<String, List<IndexModel>> entry : plan.entrySet()) {
+                String name = entry.getKey();
+                if (!existing.contains(name)) {
+                  chain = chain.thenCompose(ignored -> createCollection(name));
+                }
+                chain = chain.thenCompose(ignored -> createIndexes(name, entry.getValue()));
+              }
+              return chain;
+            });
   }
 
   private CompletableFuture<Void> createCollection(String name) {
-    return Reactive.list(() -> database.listCollectionNames().filter(new Document("name", name)))
-        .thenCompose(
-            names -> {
-              if (!names.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
+    return Reactive.done(() -> database.createCollection(name))
+        .handle(
+            (ok, error) -> {
+              // Another node created it meanwhile ("NamespaceExists"): fine.
+              if (error != null
+                  && !(Errors.unwrap(error).getCause() instanceof MongoCommandException e
+                      && e.getErrorCode() == NAMESPACE_EXISTS)) {
+                throw Errors.map(error);
               }
-              return Reactive.done(() -> database.createCollection(name))
-                  .handle(
-                      (ok, error) -> {
-                        // Another node created it meanwhile ("NamespaceExists"): fine.
-                        if (error != null
-                            && !(Errors.unwrap(error).getCause() instanceof MongoCommandException e
-                                && e.getErrorCode() == NAMESPACE_EXISTS)) {
-                          throw Errors.map(error);
-                        }
-                        return null;
-                      });
+              return null;
             });
   }
 
