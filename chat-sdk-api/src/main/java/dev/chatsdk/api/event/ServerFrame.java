@@ -220,4 +220,21 @@ public sealed interface ServerFrame {
       return "authenticated";
     }
   }
+
+  /**
+   * {@code user}: the profile of a user who shares a conversation with the recipient changed
+   * (display name, avatar).
+   *
+   * @since 0.1
+   */
+  record UserEvent(User user) implements ServerFrame {
+    public UserEvent {
+      Objects.requireNonNull(user, "user");
+    }
+
+    @Override
+    public String type() {
+      return "user";
+    }
+  }
 }
