@@ -200,4 +200,21 @@ class ChatClientProtocolTest {
     assertThat(server.authorizations()).hasSize(1);
     assertThat(client.state()).isEqualTo(ConnectionState.CLOSED);
   }
+
+  @Test
+  void closeAfterALiveSessionLeavesNoClientThreads() throws Exception {
+    java.util.Set<Thread> before = Threads.snapshot();
+    connect(0);
+    server.push(message("c1", 1));
+    seen.awaitCount("c1", 1, 10);
+    server.history("c1", 1, "[" + messageJson("c1", 2) + "]");
+    server.push(message("c1", 3)); // a gap: the REST client runs too
+    seen.awaitCount("c1", 3, 10);
+    client.close();
+    assertThat(
+            Threads.leftOver(before, 10_000).stream()
+                .filter(name -> !Threads.isServerThread(name))
+                .toList())
+        .isEmpty();
+  }
 }
