@@ -211,10 +211,6 @@ class ChatClientProtocolTest {
     server.push(message("c1", 3)); // a gap: the REST client runs too
     seen.awaitCount("c1", 3, 10);
     client.close();
-    assertThat(
-            Threads.leftOver(before, 10_000).stream()
-                .filter(name -> !Threads.isServerThread(name))
-                .toList())
-        .isEmpty();
+    assertThat(Threads.leftOver(before, 10_000, Threads::isServerThread)).isEmpty();
   }
 }
