@@ -28,6 +28,14 @@ import java.util.concurrent.CompletionStage;
 public interface ChatEngine extends AutoCloseable {
 
   /**
+   * A builder for the default engine: give it the stores and an authenticator, optionally a cluster
+   * bus, policies and limits, then {@link ChatEngineBuilder#build()}.
+   */
+  static ChatEngineBuilder builder() {
+    return new ChatEngineBuilder();
+  }
+
+  /**
    * Opens a session for an authenticated connection. The engine sends {@code hello} once the
    * session receives live events, and from then on pushes events through the connection.
    */

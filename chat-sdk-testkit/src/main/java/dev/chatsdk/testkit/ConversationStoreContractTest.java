@@ -153,17 +153,35 @@ public abstract class ConversationStoreContractTest {
 
   @Test
   void concurrentDirectCreatesForOnePairYieldOneConversation() {
-    String a = uniqueId("u");
-    String b = uniqueId("u");
+    int pairs = 20;
+    int racers = 8;
+    List<String[]> pair = new ArrayList<>();
+    for (int p = 0; p < pairs; p++) {
+      pair.add(new String[] {uniqueId("u"), uniqueId("u")});
+    }
 
     List<Conversation> results =
-        values(race(8, 32, i -> store().create(i % 2 == 0 ? direct(a, b) : direct(b, a))));
+        values(
+            race(
+                racers,
+                pairs * racers,
+                i -> {
+                  String[] ab = pair.get(i / racers);
+                  return store().create(i % 2 == 0 ? direct(ab[0], ab[1]) : direct(ab[1], ab[0]));
+                }));
 
-    assertThat(results.stream().map(Conversation::id).distinct()).hasSize(1);
-    Conversation winner = results.get(0);
-    assertThat(await(store().findDirect(a, b))).contains(winner);
-    assertThat(await(store().listForUser(a))).containsExactly(winner);
-    assertThat(await(store().listForUser(b))).containsExactly(winner);
+    for (int p = 0; p < pairs; p++) {
+      String a = pair.get(p)[0];
+      String b = pair.get(p)[1];
+      List<Conversation> forPair = results.subList(p * racers, (p + 1) * racers);
+      assertThat(forPair.stream().map(Conversation::id).distinct())
+          .as("conversations created for one pair")
+          .hasSize(1);
+      Conversation winner = forPair.get(0);
+      assertThat(await(store().findDirect(a, b))).contains(winner);
+      assertThat(await(store().listForUser(a))).containsExactly(winner);
+      assertThat(await(store().listForUser(b))).containsExactly(winner);
+    }
   }
 
   @Test
@@ -230,19 +248,33 @@ public abstract class ConversationStoreContractTest {
 
   @Test
   void concurrentAddMemberCallsAllTakeEffect() {
-    String admin = uniqueId("u");
-    Conversation group = await(store().create(group("Team", now(), admin)));
-    List<String> joiners = IntStream.range(0, 24).mapToObj(i -> uniqueId("u")).toList();
+    int groups = 4;
+    int joinersPerGroup = 24;
+    List<Conversation> created = new ArrayList<>();
+    List<List<String>> joiners = new ArrayList<>();
+    for (int g = 0; g < groups; g++) {
+      created.add(await(store().create(group("Team " + g, now(), uniqueId("u")))));
+      joiners.add(IntStream.range(0, joinersPerGroup).mapToObj(i -> uniqueId("u")).toList());
+    }
 
     values(
         race(
             8,
-            joiners.size(),
-            i -> store().addMember(group.id(), member(joiners.get(i), MemberRole.MEMBER))));
+            groups * joinersPerGroup,
+            i ->
+                store()
+                    .addMember(
+                        created.get(i % groups).id(),
+                        member(joiners.get(i % groups).get(i / groups), MemberRole.MEMBER))));
 
-    Conversation stored = await(store().find(group.id())).orElseThrow();
-    assertThat(stored.memberIds()).hasSize(joiners.size() + 1).containsAll(joiners).contains(admin);
-    assertThat(stored.memberIds().get(0)).isEqualTo(admin);
+    for (int g = 0; g < groups; g++) {
+      Conversation stored = await(store().find(created.get(g).id())).orElseThrow();
+      String admin = created.get(g).memberIds().get(0);
+      assertThat(stored.memberIds())
+          .hasSize(joinersPerGroup + 1)
+          .containsAll(joiners.get(g))
+          .startsWith(admin);
+    }
   }
 
   @Test

@@ -228,6 +228,46 @@ public abstract class MessageStoreContractTest {
   }
 
   @Test
+  void racingDuplicatesOfManyKeysStoreOneMessageEach() {
+    String conv = uniqueId("c");
+    int keys = 50;
+    int racers = 8;
+    List<String> clientMsgIds = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      clientMsgIds.add(uniqueId("cm"));
+    }
+    Instant at = now();
+
+    List<AppendResult> results =
+        values(
+            race(
+                racers,
+                keys * racers,
+                i ->
+                    store()
+                        .append(
+                            new NewMessage(
+                                conv, "alice", clientMsgIds.get(i / racers), "m", List.of(), at))));
+
+    Map<String, List<AppendResult>> byKey = new HashMap<>();
+    for (AppendResult r : results) {
+      byKey.computeIfAbsent(r.message().clientMsgId(), k -> new ArrayList<>()).add(r);
+    }
+    assertThat(byKey).hasSize(keys);
+    byKey.forEach(
+        (key, rs) -> {
+          assertThat(rs).as("results for " + key).hasSize(racers);
+          assertThat(rs.stream().filter(r -> !r.duplicate()))
+              .as("first writes of " + key)
+              .hasSize(1);
+          assertThat(rs.stream().map(r -> r.message().id()).distinct()).hasSize(1);
+        });
+    List<Message> stored = all(conv);
+    assertThat(stored).hasSize(keys);
+    assertThat(seqs(stored)).doesNotHaveDuplicates();
+  }
+
+  @Test
   void concurrentSendersGetDistinctIncreasingSeqs() {
     String conv = uniqueId("c");
     int senders = 8;
@@ -276,6 +316,8 @@ public abstract class MessageStoreContractTest {
         .isEqualTo(m.subList(2, 6));
     assertThat(await(store().page(conv, new HistoryQuery(s.get(1), s.get(6), 2))))
         .isEqualTo(m.subList(2, 4));
+    assertThat(await(store().page(conv, new HistoryQuery(s.get(6), s.get(1), 10)))).isEmpty();
+    assertThat(await(store().page(conv, new HistoryQuery(s.get(3), s.get(4), 10)))).isEmpty();
   }
 
   @Test

@@ -13,6 +13,7 @@ import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.User;
 import dev.chatsdk.api.port.UserStore;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -109,19 +110,37 @@ public abstract class UserStoreContractTest {
 
   @Test
   void concurrentCreatesOfOneUsernameLetExactlyOneSucceed() {
-    String name = username("dee");
-    List<CompletableFuture<User>> results =
-        race(8, 16, i -> store().create(user(i % 2 == 0 ? name : name.toUpperCase(Locale.ROOT))));
-
-    List<User> winners =
-        results.stream().filter(f -> !f.isCompletedExceptionally()).map(Contracts::await).toList();
-    assertThat(winners).hasSize(1);
-    for (CompletableFuture<User> result : results) {
-      if (result.isCompletedExceptionally()) {
-        awaitFailure(result, ErrorCode.CONFLICT);
-      }
+    int names = 20;
+    int racers = 6;
+    List<String> taken = new ArrayList<>();
+    for (int n = 0; n < names; n++) {
+      taken.add(username("dee"));
     }
-    assertThat(await(store().findByUsername(name))).contains(winners.get(0));
+
+    List<CompletableFuture<User>> results =
+        race(
+            racers,
+            names * racers,
+            i -> {
+              String name = taken.get(i / racers);
+              return store().create(user(i % 2 == 0 ? name : name.toUpperCase(Locale.ROOT)));
+            });
+
+    for (int n = 0; n < names; n++) {
+      List<CompletableFuture<User>> forName = results.subList(n * racers, (n + 1) * racers);
+      List<User> winners =
+          forName.stream()
+              .filter(f -> !f.isCompletedExceptionally())
+              .map(Contracts::await)
+              .toList();
+      assertThat(winners).as("successful creates of " + taken.get(n)).hasSize(1);
+      for (CompletableFuture<User> result : forName) {
+        if (result.isCompletedExceptionally()) {
+          awaitFailure(result, ErrorCode.CONFLICT);
+        }
+      }
+      assertThat(await(store().findByUsername(taken.get(n)))).contains(winners.get(0));
+    }
   }
 
   @Test

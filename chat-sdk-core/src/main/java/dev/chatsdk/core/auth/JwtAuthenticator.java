@@ -67,7 +67,8 @@ import org.slf4j.LoggerFactory;
  * <p>Failures complete the stage with a {@link ChatException}: {@link ErrorCode#TOKEN_EXPIRED} for
  * a correctly signed but expired token, {@link ErrorCode#UNAUTHENTICATED} with a short reason for
  * any other rejection (the message never contains the token), {@link ErrorCode#UNAVAILABLE} when a
- * JWKS URL cannot be fetched or the credential store fails.
+ * JWKS URL cannot be fetched or the credential store fails. The exception may reach dependent
+ * stages wrapped in a {@link java.util.concurrent.CompletionException}.
  *
  * <p>Thread-safe. With fixed keys verification runs on the caller's thread (microseconds of CPU, no
  * IO). With a JWKS URL it runs on an executor, since a key fetch may block; the authenticator then
@@ -152,6 +153,8 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
       get.setRetries(0);
       httpsJwks.setSimpleHttpGet(get);
       httpsJwks.setDefaultCacheDuration(b.jwksCacheDuration.getSeconds());
+      // Keep verifying with the last good keys while the endpoint has a short outage.
+      httpsJwks.setRetainCacheOnErrorDuration(b.jwksCacheDuration.getSeconds());
       this.keyResolver = new HttpsJwksVerificationKeyResolver(httpsJwks);
       if (b.executor != null) {
         this.executor = b.executor;
@@ -615,8 +618,9 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
     }
 
     /**
-     * Sets how long fetched keys are cached when the response carries no cache headers. Default
-     * {@link #DEFAULT_JWKS_CACHE_DURATION}.
+     * Sets how long fetched keys are cached when the response carries no cache headers, and how
+     * long the last fetched keys stay in use while the endpoint fails. Default {@link
+     * #DEFAULT_JWKS_CACHE_DURATION}.
      *
      * @throws IllegalArgumentException unless at least 1 second
      */

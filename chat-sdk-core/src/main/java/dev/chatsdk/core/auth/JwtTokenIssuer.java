@@ -174,7 +174,11 @@ public final class JwtTokenIssuer implements TokenIssuer {
   public JwtAuthenticator.Builder authenticatorBuilder() {
     JwtAuthenticator.Builder b = JwtAuthenticator.builder().clock(clock);
     switch (algorithm) {
-      case AlgorithmIdentifiers.HMAC_SHA256 -> b.hmacSecret(verificationKey.getEncoded());
+      case AlgorithmIdentifiers.HMAC_SHA256 -> {
+        byte[] secret = verificationKey.getEncoded();
+        b.hmacSecret(secret);
+        Arrays.fill(secret, (byte) 0);
+      }
       case AlgorithmIdentifiers.RSA_USING_SHA256 -> b.rsaPublicKey((PublicKey) verificationKey);
       default -> b.ecPublicKey((PublicKey) verificationKey);
     }

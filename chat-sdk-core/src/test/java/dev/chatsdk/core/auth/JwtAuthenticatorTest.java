@@ -10,6 +10,7 @@ import dev.chatsdk.api.Credentials;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.Principal;
 import dev.chatsdk.api.port.TokenIssuer.IssuedToken;
+import dev.chatsdk.core.memory.InMemoryCredentialStore;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyPair;
@@ -303,7 +304,7 @@ class JwtAuthenticatorTest {
 
   @Test
   void tokenBelowStoredGenerationIsRevoked() {
-    TestCredentialStore store = new TestCredentialStore();
+    InMemoryCredentialStore store = new InMemoryCredentialStore();
     await(store.save(new Credentials("user-1", "hash", 3)));
     JwtTokenIssuer issuer =
         JwtTokenIssuer.builder().hmacSecret(SECRET).credentialStore(store).clock(clock).build();
@@ -321,7 +322,7 @@ class JwtAuthenticatorTest {
 
   @Test
   void tokenWithoutGenerationIsRejectedWhenRevocationIsOn() {
-    TestCredentialStore store = new TestCredentialStore();
+    InMemoryCredentialStore store = new InMemoryCredentialStore();
     await(store.save(new Credentials("user-1", "hash", 0)));
     JwtAuthenticator authenticator =
         JwtAuthenticator.builder().hmacSecret(SECRET).credentialStore(store).clock(clock).build();
@@ -336,7 +337,7 @@ class JwtAuthenticatorTest {
     JwtTokenIssuer issuer =
         JwtTokenIssuer.builder()
             .hmacSecret(SECRET)
-            .credentialStore(new TestCredentialStore())
+            .credentialStore(new InMemoryCredentialStore())
             .build();
 
     failure(issuer.issue("ghost"), ErrorCode.NOT_FOUND);

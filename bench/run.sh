@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Runs the benchmark: our server vs the Socket.IO peer vs the raw-socket floor, in one run.
+#   bench/run.sh --quick   (under 3 minutes)
+#   bench/run.sh           (the full run, under 20 minutes)
+# Builds what it needs first. The server under test is pinned to CPU 0, the generator to the rest.
+# BENCH_PEERS=ours,socketio,floor selects peers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
+  mvn -B -q -DskipTests package -pl chat-server-undertow,bench -am
+fi
+mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=target/classpath.txt >/dev/null 2>&1 \
+  || mvn -B -q dependency:build-classpath -pl bench -Dmdep.outputFile=target/classpath.txt >/dev/null
+(cd bench/peers/socketio && { [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error; })
+cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.txt)"
+pin=()
+if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
+exec "${pin[@]}" java -Xmx2g -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+  -cp "$cp" dev.chatsdk.bench.Bench "$@"

@@ -1,0 +1,447 @@
+package dev.chatsdk.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The benchmark: runs each scenario against our server, the Socket.IO peer and the floor, in
+ * alternating order over several rounds, and prints medians and ratios measured in this run.
+ *
+ * <p>Usage: {@code bench/run.sh [--quick]} (see docs/BENCHMARKS.md).
+ */
+public final class Bench {
+  private final Settings s;
+  private final Path jar;
+  private final Path socketIoDir;
+  private final String serverCpus;
+
+  /** scenario/metric -> peer -> values over rounds. */
+  private final Map<String, Map<String, List<Double>>> results = new LinkedHashMap<>();
+
+  private final List<String> notes = new ArrayList<>();
+
+  record Settings(
+      boolean quick,
+      int rounds,
+      int pairs,
+      int groupSize,
+      int idleConnections,
+      int stormConnections,
+      Duration step,
+      double[] oneToOneRates,
+      double[] fanoutRates,
+      double[] durableRates) {
+    static Settings of(boolean quick, int fdLimit) {
+      int idle = Math.max(1000, Math.min(19_000, fdLimit - 1_000));
+      return quick
+          ? new Settings(
+              true,
+              1,
+              100,
+              200,
+              2_000,
+              1_000,
+              Duration.ofSeconds(2),
+              new double[] {1_000, 2_000, 5_000, 10_000},
+              new double[] {20, 50, 100, 200},
+              new double[] {200, 500, 1_000, 2_000})
+          : new Settings(
+              false,
+              3,
+              500,
+              1_000,
+              idle,
+              5_000,
+              Duration.ofSeconds(4),
+              new double[] {2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000},
+              new double[] {10, 20, 50, 100, 150, 200, 300},
+              new double[] {500, 1_000, 2_000, 5_000, 10_000});
+    }
+  }
+
+  private Bench(Settings s, Path jar, Path socketIoDir, String serverCpus) {
+    this.s = s;
+    this.jar = jar;
+    this.socketIoDir = socketIoDir;
+    this.serverCpus = serverCpus;
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    Path root = Path.of(System.getProperty("bench.root", ".")).toAbsolutePath().normalize();
+    Path jar = root.resolve("chat-server-undertow/target/chat-server.jar");
+    if (!Files.exists(jar) && System.getProperty("bench.peers", "ours").contains("ours")) {
+      System.err.println("bench: " + jar + " missing (run: mvn -B -DskipTests package)");
+      System.exit(2);
+    }
+    int cores = Integer.getInteger("bench.cores", Runtime.getRuntime().availableProcessors());
+    int fdLimit = fdLimit();
+    String serverCpus = System.getProperty("bench.serverCpus", cores >= 2 ? "0" : null);
+    Settings settings = Settings.of(quick, fdLimit);
+    System.out.printf(
+        Locale.ROOT,
+        "machine: %d cores (server on cpu %s, generator on the rest), fd limit %d, %s %s%n",
+        cores,
+        serverCpus,
+        fdLimit,
+        System.getProperty("java.vm.name"),
+        System.getProperty("java.version"));
+    System.out.printf(
+        Locale.ROOT,
+        "mode: %s, %d round(s), step %s%n%n",
+        quick ? "quick" : "full",
+        settings.rounds(),
+        settings.step());
+    Bench bench = new Bench(settings, jar, root.resolve("bench/peers/socketio"), serverCpus);
+    bench.runAll();
+    bench.print();
+  }
+
+  private void runAll() throws Exception {
+    List<String> wanted =
+        List.of(System.getProperty("bench.peers", "ours,socketio,floor").split(","));
+    List<Supplier<Peer>> peers = new ArrayList<>();
+    if (wanted.contains("ours")) {
+      peers.add(() -> new OurServerPeer(jar, true));
+    }
+    if (wanted.contains("socketio")) {
+      peers.add(() -> new SocketIoPeer(socketIoDir));
+    }
+    if (wanted.contains("floor")) {
+      peers.add(FloorPeer::new);
+    }
+    for (int round = 0; round < s.rounds(); round++) {
+      for (int i = 0; i < peers.size(); i++) {
+        Peer peer = peers.get((i + round) % peers.size()).get();
+        runPeer(peer, round);
+      }
+      if (wanted.contains("ours")) {
+        runDurable(round);
+      }
+    }
+  }
+
+  private void runPeer(Peer peer, int round) throws Exception {
+    System.out.printf(Locale.ROOT, "round %d: %s%n", round + 1, peer.name());
+    try (peer;
+        Load load = new Load(peer, 1)) {
+      peer.start(serverCpus);
+      int userCount = Math.max(2 * s.pairs(), s.groupSize());
+      long t0 = System.nanoTime();
+      List<BenchUser> users = peer.users(userCount);
+      System.out.printf(
+          Locale.ROOT, "  %d users in %.1f s%n", users.size(), (System.nanoTime() - t0) / 1e9);
+
+      oneToOne(peer, load, users);
+      fanout(peer, load, users);
+      if (!(peer instanceof FloorPeer)) {
+        storm(peer, load, users);
+        idle(peer, load, users);
+      }
+    } catch (Exception e) {
+      notes.add(peer.name() + " round " + (round + 1) + " failed: " + e.getMessage());
+      System.out.println("  FAILED: " + e.getMessage());
+      if (peer.proc() != null) {
+        System.out.println(peer.proc().lastLines());
+      }
+    }
+  }
+
+  private void oneToOne(Peer peer, Load load, List<BenchUser> users) throws Exception {
+    List<BenchUser> a = users.subList(0, s.pairs());
+    List<BenchUser> b = users.subList(s.pairs(), 2 * s.pairs());
+    List<BenchUser> all = new ArrayList<>();
+    List<List<String>> convs = new ArrayList<>();
+    List<String> pairConv = new ArrayList<>();
+    for (int i = 0; i < s.pairs(); i++) {
+      String c = peer.conversation(List.of(a.get(i), b.get(i)));
+      pairConv.add(c);
+    }
+    for (int i = 0; i < s.pairs(); i++) {
+      all.add(a.get(i));
+      convs.add(List.of(pairConv.get(i)));
+      all.add(b.get(i));
+      convs.add(List.of(pairConv.get(i)));
+    }
+    List<Load.Client> clients = load.connect(all, convs, 256, Duration.ofSeconds(60));
+    settle(peer);
+    List<Load.Send> plan = new ArrayList<>();
+    for (int i = 0; i < s.pairs(); i++) {
+      // both directions; the sender's own session also receives its message on our server and
+      // Socket.IO (room emit), so each send is delivered to both members' sessions there.
+      int recipients = peer instanceof FloorPeer ? 1 : 2;
+      plan.add(new Load.Send(clients.get(2 * i), pairConv.get(i), recipients));
+      plan.add(new Load.Send(clients.get(2 * i + 1), pairConv.get(i), recipients));
+    }
+    warmUp(load, plan, s.oneToOneRates()[0]);
+    double best = 0;
+    for (double rate : s.oneToOneRates()) {
+      Load.Step st = load.run(plan, rate, s.step(), false);
+      report("1:1", peer, st);
+      if (st.generatorBehind()) {
+        notes.add(
+            "1:1 "
+                + peer.name()
+                + " at "
+                + (int) rate
+                + "/s: generator behind schedule, step discarded");
+        break;
+      }
+      boolean ok = st.lossFree() && st.latency().getValueAtPercentile(99) <= ms(50);
+      if (rate == 10_000) {
+        record("1:1 p50 at 10k msg/s (ms)", peer, st.latency().getValueAtPercentile(50) / 1e6);
+        record("1:1 p99 at 10k msg/s (ms)", peer, st.latency().getValueAtPercentile(99) / 1e6);
+      }
+      if (!ok) {
+        break;
+      }
+      best = rate;
+    }
+    record("1:1 highest msg/s with p99<=50ms, no loss", peer, best);
+    clients.forEach(Load.Client::close);
+  }
+
+  private void fanout(Peer peer, Load load, List<BenchUser> users) throws Exception {
+    List<BenchUser> members = users.subList(0, s.groupSize());
+    String group = peer.conversation(members);
+    List<List<String>> convs = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      convs.add(List.of(group));
+    }
+    List<Load.Client> clients = load.connect(members, convs, 256, Duration.ofSeconds(60));
+    settle(peer);
+    int recipients = peer instanceof FloorPeer ? members.size() - 1 : members.size();
+    List<Load.Send> plan = List.of(new Load.Send(clients.get(0), group, recipients));
+    warmUp(load, plan, s.fanoutRates()[0]);
+    double best = 0;
+    double cpuPerDelivery = Double.NaN;
+    for (double rate : s.fanoutRates()) {
+      Load.Step st = load.run(plan, rate, s.step(), false);
+      report("fan-out", peer, st);
+      if (st.generatorBehind()) {
+        notes.add(
+            "fan-out "
+                + peer.name()
+                + " at "
+                + (int) rate
+                + "/s: generator behind schedule, step discarded");
+        break;
+      }
+      if (!st.lossFree() || st.latency().getValueAtPercentile(99) > ms(100)) {
+        break;
+      }
+      best = rate * recipients;
+      cpuPerDelivery = st.serverCpuSeconds() / Math.max(1, st.delivered()) * 1e6;
+    }
+    record("fan-out deliveries/s with p99<=100ms", peer, best);
+    record("fan-out server CPU us/delivery", peer, cpuPerDelivery);
+    clients.forEach(Load.Client::close);
+  }
+
+  private void storm(Peer peer, Load load, List<BenchUser> users) throws Exception {
+    List<BenchUser> who = new ArrayList<>();
+    List<List<String>> convs = new ArrayList<>();
+    for (int i = 0; i < s.stormConnections(); i++) {
+      who.add(users.get(i % users.size()));
+      convs.add(List.of());
+    }
+    load.connectLatencies();
+    long t0 = System.nanoTime();
+    List<Load.Client> clients = load.connect(who, convs, 256, Duration.ofSeconds(120));
+    double secs = (System.nanoTime() - t0) / 1e9;
+    var h = load.connectLatencies();
+    System.out.printf(
+        Locale.ROOT,
+        "  storm: %d connects in %.2f s, p99 %.1f ms%n",
+        who.size(),
+        secs,
+        h.getValueAtPercentile(99) / 1e6);
+    record("storm JWT connects/s", peer, who.size() / secs);
+    record("storm connect-to-ready p99 (ms)", peer, h.getValueAtPercentile(99) / 1e6);
+    clients.forEach(Load.Client::close);
+    Thread.sleep(1000);
+  }
+
+  private void idle(Peer peer, Load load, List<BenchUser> users) throws Exception {
+    Proc proc = peer.proc();
+    boolean jvm = peer instanceof OurServerPeer;
+    long heap0 = jvm ? proc.liveHeapBytes() : -1;
+    long rss0 = proc.rssBytes();
+    List<BenchUser> who = new ArrayList<>();
+    List<List<String>> convs = new ArrayList<>();
+    for (int i = 0; i < s.idleConnections(); i++) {
+      who.add(users.get(i % users.size()));
+      convs.add(List.of());
+    }
+    List<Load.Client> clients = load.connect(who, convs, 256, Duration.ofSeconds(300));
+    Thread.sleep(2000);
+    long held = clients.stream().filter(Load.Client::isOpen).count();
+    long heap1 = jvm ? proc.liveHeapBytes() : -1;
+    long rss1 = proc.rssBytes();
+    System.out.printf(
+        Locale.ROOT, "  idle: %d connections held, RSS %+d MB%n", held, (rss1 - rss0) >> 20);
+    record("idle connections held", peer, held);
+    record("idle RSS KB/connection", peer, (rss1 - rss0) / 1024.0 / held);
+    if (jvm) {
+      record("idle live heap KB/connection", peer, (heap1 - heap0) / 1024.0 / held);
+    }
+    clients.forEach(Load.Client::close);
+  }
+
+  private void runDurable(int round) throws Exception {
+    for (boolean inMemory : new boolean[] {false, true}) {
+      OurServerPeer peer = new OurServerPeer(jar, inMemory);
+      System.out.printf(Locale.ROOT, "round %d: durable send, %s%n", round + 1, peer.name());
+      try (peer;
+          Load load = new Load(peer, 1)) {
+        peer.start(serverCpus);
+        List<BenchUser> users = peer.users(2 * Math.min(s.pairs(), 100));
+        List<BenchUser> all = new ArrayList<>();
+        List<List<String>> convs = new ArrayList<>();
+        List<Load.Send> plan = new ArrayList<>();
+        List<String> conv = new ArrayList<>();
+        for (int i = 0; i < users.size(); i += 2) {
+          conv.add(peer.conversation(List.of(users.get(i), users.get(i + 1))));
+        }
+        for (int i = 0; i < users.size(); i++) {
+          all.add(users.get(i));
+          convs.add(List.of(conv.get(i / 2)));
+        }
+        List<Load.Client> clients = load.connect(all, convs, 256, Duration.ofSeconds(60));
+        for (int i = 0; i < clients.size(); i++) {
+          plan.add(new Load.Send(clients.get(i), conv.get(i / 2), 2));
+        }
+        warmUp(load, plan, s.durableRates()[0]);
+        double best = 0;
+        double ackP99 = Double.NaN;
+        for (double rate : s.durableRates()) {
+          Load.Step st = load.run(plan, rate, s.step(), true);
+          report("durable", peer, st);
+          if (st.generatorBehind()
+              || st.acked() < st.sent()
+              || st.ackLatency().getValueAtPercentile(99) > ms(50)) {
+            break;
+          }
+          best = rate;
+          ackP99 = st.ackLatency().getValueAtPercentile(99) / 1e6;
+        }
+        record("durable acked msg/s with ack p99<=50ms", peer, best);
+        record("durable ack p99 at that rate (ms)", peer, ackP99);
+      } catch (Exception e) {
+        notes.add(peer.name() + " durable round " + (round + 1) + " failed: " + e.getMessage());
+        System.out.println("  FAILED: " + e.getMessage());
+      }
+    }
+  }
+
+  private void warmUp(Load load, List<Load.Send> plan, double rate) {
+    load.run(plan, rate, Duration.ofSeconds(s.quick() ? 1 : 3), false);
+  }
+
+  private static void settle(Peer peer) throws InterruptedException {
+    Thread.sleep(peer instanceof FloorPeer ? 500 : 200);
+  }
+
+  private static long ms(long v) {
+    return TimeUnit.MILLISECONDS.toNanos(v);
+  }
+
+  private static void report(String scenario, Peer peer, Load.Step st) {
+    System.out.printf(
+        Locale.ROOT,
+        "  %-8s %-14s rate %7.0f/s sent %7d delivered %8d/%-8d p50 %7.2f ms p99 %8.2f ms max %8.1f ms acks %7d pacer-lag-p99 %.2f ms cpu %.2f s%n",
+        scenario,
+        peer.name(),
+        st.rate(),
+        st.sent(),
+        st.delivered(),
+        st.expected(),
+        st.latency().getValueAtPercentile(50) / 1e6,
+        st.latency().getValueAtPercentile(99) / 1e6,
+        st.latency().getMaxValue() / 1e6,
+        st.acked(),
+        st.pacerLagP99Nanos() / 1e6,
+        st.serverCpuSeconds());
+  }
+
+  private void record(String metric, Peer peer, double value) {
+    results
+        .computeIfAbsent(metric, k -> new TreeMap<>())
+        .computeIfAbsent(peer.name(), k -> new ArrayList<>())
+        .add(value);
+  }
+
+  private static double median(List<Double> v) {
+    if (v == null || v.isEmpty()) {
+      return Double.NaN;
+    }
+    List<Double> sorted = new ArrayList<>(v);
+    sorted.sort(Double::compare);
+    int n = sorted.size();
+    return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println(
+        "| metric (median of rounds) | ours-memory | ours-embedded | socketio | floor | ours/socketio | ours/floor |");
+    System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+    for (var e : results.entrySet()) {
+      Map<String, List<Double>> byPeer = e.getValue();
+      double ours = median(byPeer.get("ours-memory"));
+      double embedded = median(byPeer.get("ours-embedded"));
+      double sio = median(byPeer.get("socketio"));
+      double floor = median(byPeer.get("floor"));
+      System.out.printf(
+          Locale.ROOT,
+          "| %s | %s | %s | %s | %s | %s | %s |%n",
+          e.getKey(),
+          fmt(ours),
+          fmt(embedded),
+          fmt(sio),
+          fmt(floor),
+          ratio(ours, sio),
+          ratio(ours, floor));
+    }
+    if (!notes.isEmpty()) {
+      System.out.println();
+      notes.forEach(n -> System.out.println("note: " + n));
+    }
+  }
+
+  private static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    return v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static String ratio(double a, double b) {
+    if (Double.isNaN(a) || Double.isNaN(b) || b == 0) {
+      return "-";
+    }
+    return String.format(Locale.ROOT, "%.2fx", a / b);
+  }
+
+  private static int fdLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return Integer.parseInt(line.split("\\s+")[3]);
+        }
+      }
+    } catch (Exception e) {
+      // fall through
+    }
+    return 1024;
+  }
+}

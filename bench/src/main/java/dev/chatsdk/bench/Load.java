@@ -1,0 +1,261 @@
+package dev.chatsdk.bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Drives one peer: opens connections, sends on an open-loop schedule and records latency from the
+ * scheduled send time (so a stalled server cannot hide its stalls).
+ */
+final class Load implements AutoCloseable {
+  final Peer peer;
+  private final EventLoop[] loops;
+  private final long base = System.nanoTime();
+  private final Recorder delivery = new Recorder(3);
+  private final Recorder ack = new Recorder(3);
+  private final Recorder connect = new Recorder(3);
+  private final AtomicLong delivered = new AtomicLong();
+  private final AtomicLong acked = new AtomicLong();
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile long stepStart = Long.MAX_VALUE;
+  private int next;
+
+  Load(Peer peer, int loops) {
+    this.peer = peer;
+    this.loops = new EventLoop[loops];
+    for (int i = 0; i < loops; i++) {
+      this.loops[i] = new EventLoop("gen-" + i);
+    }
+  }
+
+  /** One generator-side session. */
+  final class Client implements Connection.Handler {
+    final BenchUser user;
+    final List<String> conversations;
+    final Connection connection;
+    private final CountDownLatch ready = new CountDownLatch(1);
+    private final long started = System.nanoTime();
+    private volatile boolean open = true;
+    private volatile Semaphore permits;
+
+    Client(BenchUser user, List<String> conversations) {
+      this.user = user;
+      this.conversations = conversations;
+      this.connection = peer.connection(user, this);
+    }
+
+    @Override
+    public void onOpen(Connection c) {
+      for (String f : peer.openingFrames(user, conversations)) {
+        c.sendText(f);
+      }
+      if (peer.readyOnOpen()) {
+        markReady();
+      }
+    }
+
+    private void markReady() {
+      if (ready.getCount() > 0) {
+        connect.recordValue(System.nanoTime() - started);
+        ready.countDown();
+        releasePermit();
+      }
+    }
+
+    private void releasePermit() {
+      Semaphore p = permits;
+      if (p != null) {
+        permits = null;
+        p.release();
+      }
+    }
+
+    @Override
+    public void onText(Connection c, String text) {
+      String reply = peer.replyTo(text);
+      if (reply != null) {
+        c.sendText(reply);
+        return;
+      }
+      if (ready.getCount() > 0) {
+        if (peer.isReady(text)) {
+          markReady();
+        }
+        return;
+      }
+      long stamp = peer.deliveredStamp(text);
+      if (stamp >= 0) {
+        if (stamp >= stepStart) {
+          delivery.recordValue(Math.max(0, System.nanoTime() - stamp));
+          delivered.incrementAndGet();
+        }
+        return;
+      }
+      long ackId = peer.ackId(text);
+      if (ackId >= 0) {
+        long scheduled = base + ackId;
+        if (scheduled >= stepStart) {
+          ack.recordValue(Math.max(0, System.nanoTime() - scheduled));
+          acked.incrementAndGet();
+        }
+      }
+    }
+
+    @Override
+    public void onClosed(Connection c, String reason) {
+      if (open) {
+        open = false;
+        dropped.incrementAndGet();
+      }
+      ready.countDown();
+      releasePermit();
+    }
+
+    boolean isOpen() {
+      return open && !connection.isClosed();
+    }
+
+    void send(String conversationId, long scheduled, int serial) {
+      String frame =
+          peer.sendFrame(
+              conversationId, Integer.toString(serial), scheduled - base, "t=" + scheduled);
+      connection.loop().execute(() -> connection.sendText(frame));
+    }
+
+    void close() {
+      open = false;
+      connection.loop().execute(() -> connection.close("done"));
+    }
+  }
+
+  /**
+   * Connects every user (with at most {@code inFlight} handshakes at once); fails if any is not
+   * ready in time.
+   */
+  List<Client> connect(
+      List<BenchUser> users, List<List<String>> conversations, int inFlight, Duration timeout)
+      throws InterruptedException {
+    Semaphore permits = new Semaphore(inFlight);
+    List<Client> clients = new ArrayList<>(users.size());
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (int i = 0; i < users.size(); i++) {
+      if (!permits.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException("connect: handshakes stalled after " + i + " connections");
+      }
+      Client c = new Client(users.get(i), conversations.get(i));
+      clients.add(c);
+      c.permits = permits;
+      loops[next++ % loops.length].connect(peer.address(), c.connection);
+    }
+    for (Client c : clients) {
+      if (!c.ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
+          || !c.isOpen()) {
+        throw new IllegalStateException(
+            "connect: "
+                + peer.name()
+                + " session not ready within "
+                + timeout
+                + " (dropped "
+                + dropped.get()
+                + ")");
+      }
+    }
+    return clients;
+  }
+
+  /** The connect-to-ready latencies recorded since the last call. */
+  Histogram connectLatencies() {
+    return connect.getIntervalHistogram();
+  }
+
+  /** One send of a schedule: who sends into which conversation, and how many deliveries follow. */
+  record Send(Client from, String conversationId, int recipients) {}
+
+  /** What one step measured. */
+  record Step(
+      double rate,
+      long sent,
+      long expected,
+      long delivered,
+      Histogram latency,
+      Histogram ackLatency,
+      long acked,
+      long pacerLagP99Nanos,
+      double serverCpuSeconds,
+      double seconds) {
+    boolean lossFree() {
+      return delivered >= expected;
+    }
+
+    boolean generatorBehind() {
+      return pacerLagP99Nanos > TimeUnit.MILLISECONDS.toNanos(5);
+    }
+  }
+
+  /**
+   * Sends {@code rate} messages per second for {@code duration} over the plan, then waits for
+   * deliveries.
+   */
+  Step run(List<Send> plan, double rate, Duration duration, boolean expectAcks) {
+    long n = Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+    long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(50);
+    delivered.set(0);
+    acked.set(0);
+    delivery.reset();
+    ack.reset();
+    stepStart = start;
+    Histogram lag = new Histogram(3);
+    long expected = 0;
+    double cpu0 = peer.proc().cpuSeconds();
+    for (long i = 0; i < n; i++) {
+      long t = start + (long) (i * 1e9 / rate);
+      long now;
+      while ((now = System.nanoTime()) < t) {
+        long wait = t - now;
+        if (wait > 200_000) {
+          LockSupport.parkNanos(wait - 100_000);
+        } else {
+          Thread.onSpinWait();
+        }
+      }
+      lag.recordValue(now - t);
+      Send s = plan.get((int) (i % plan.size()));
+      expected += s.recipients();
+      s.from().send(s.conversationId(), t, (int) i);
+    }
+    long sendEnd = System.nanoTime();
+    long drainDeadline = sendEnd + TimeUnit.SECONDS.toNanos(5);
+    while (System.nanoTime() < drainDeadline
+        && (delivered.get() < expected || (expectAcks && acked.get() < n))) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+    }
+    double cpu = peer.proc().cpuSeconds() - cpu0;
+    stepStart = Long.MAX_VALUE;
+    return new Step(
+        rate,
+        n,
+        expected,
+        delivered.get(),
+        delivery.getIntervalHistogram(),
+        ack.getIntervalHistogram(),
+        acked.get(),
+        lag.getValueAtPercentile(99),
+        cpu,
+        (sendEnd - start) / 1e9);
+  }
+
+  @Override
+  public void close() {
+    for (EventLoop l : loops) {
+      l.close();
+    }
+  }
+}

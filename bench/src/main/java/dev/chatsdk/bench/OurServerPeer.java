@@ -1,0 +1,219 @@
+package dev.chatsdk.bench;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Our server from its jar: the embedded default (durable) or the in-memory store. */
+final class OurServerPeer implements Peer {
+  private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
+  private final Path jar;
+  private final boolean inMemory;
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+  private Proc proc;
+  private Path dataDir;
+  private int port;
+  private int userSerial;
+
+  OurServerPeer(Path jar, boolean inMemory) {
+    this.jar = jar;
+    this.inMemory = inMemory;
+  }
+
+  @Override
+  public String name() {
+    return inMemory ? "ours-memory" : "ours-embedded";
+  }
+
+  @Override
+  public void start(String cpus) throws Exception {
+    try (ServerSocket s = new ServerSocket(0)) {
+      port = s.getLocalPort();
+    }
+    dataDir = Files.createTempDirectory("chat-bench-data");
+    Map<String, String> env = new HashMap<>();
+    env.put("CHAT_PORT", Integer.toString(port));
+    env.put("CHAT_HOST", "127.0.0.1");
+    env.put("CHAT_DATA_DIR", dataDir.toString());
+    env.put("CHAT_RATE_LIMIT_PER_SECOND", "1000");
+    if (inMemory) {
+      env.put("CHAT_STORE", "memory");
+    }
+    proc =
+        new Proc(
+            List.of("java", "-XX:+UseG1GC", "-Xms512m", "-Xmx2g", "-jar", jar.toString()),
+            cpus,
+            env,
+            null);
+    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(uri("/readyz")).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (java.io.IOException e) {
+        // not up yet
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("server not ready in 60 s:\n" + proc.lastLines());
+  }
+
+  private URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  @Override
+  public Proc proc() {
+    return proc;
+  }
+
+  @Override
+  public List<BenchUser> users(int n) throws Exception {
+    Semaphore inFlight = new Semaphore(8);
+    List<CompletableFuture<BenchUser>> futures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String name = "bench" + (userSerial++);
+      String body =
+          "{\"username\":\""
+              + name
+              + "\",\"password\":\"bench-password-1\",\"displayName\":\""
+              + name
+              + "\"}";
+      inFlight.acquire();
+      futures.add(
+          http.sendAsync(
+                  HttpRequest.newBuilder(uri("/api/auth/signup"))
+                      .header("Content-Type", "application/json")
+                      .POST(HttpRequest.BodyPublishers.ofString(body))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString())
+              .whenComplete((r, e) -> inFlight.release())
+              .thenApply(
+                  r -> {
+                    if (r.statusCode() != 201) {
+                      throw new IllegalStateException("signup " + r.statusCode() + ": " + r.body());
+                    }
+                    return new BenchUser(first(ID, r.body()), first(TOKEN, r.body()));
+                  }));
+    }
+    List<BenchUser> users = new ArrayList<>();
+    for (CompletableFuture<BenchUser> f : futures) {
+      users.add(f.get());
+    }
+    return users;
+  }
+
+  @Override
+  public String conversation(List<BenchUser> members) throws Exception {
+    StringBuilder ids = new StringBuilder();
+    for (BenchUser m : members.subList(1, members.size())) {
+      ids.append(ids.length() == 0 ? "" : ",").append('"').append(m.id()).append('"');
+    }
+    String body =
+        members.size() == 2
+            ? "{\"kind\":\"direct\",\"members\":[" + ids + "]}"
+            : "{\"kind\":\"group\",\"title\":\"bench\",\"members\":[" + ids + "]}";
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(uri("/api/conversations"))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + members.get(0).token())
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    if (r.statusCode() / 100 != 2) {
+      throw new IllegalStateException("create conversation " + r.statusCode() + ": " + r.body());
+    }
+    return first(ID, r.body());
+  }
+
+  private static String first(Pattern p, String body) {
+    Matcher m = p.matcher(body);
+    if (!m.find()) {
+      throw new IllegalStateException("no " + p + " in " + body);
+    }
+    return m.group(1);
+  }
+
+  @Override
+  public Connection connection(BenchUser user, Connection.Handler handler) {
+    return new Connection(
+        "127.0.0.1:" + port,
+        "/ws",
+        new String[] {"Authorization: Bearer " + user.token(), "Sec-WebSocket-Protocol: chat.v1"},
+        handler);
+  }
+
+  @Override
+  public java.net.InetSocketAddress address() {
+    return new java.net.InetSocketAddress("127.0.0.1", port);
+  }
+
+  @Override
+  public List<String> openingFrames(BenchUser user, List<String> conversations) {
+    return List.of();
+  }
+
+  @Override
+  public boolean isReady(String text) {
+    return text.startsWith("{\"type\":\"hello\"");
+  }
+
+  @Override
+  public String replyTo(String text) {
+    return null;
+  }
+
+  @Override
+  public String sendFrame(String conversationId, String clientMsgId, long ackId, String body) {
+    return "{\"type\":\"send\",\"conversationId\":\""
+        + conversationId
+        + "\",\"clientMsgId\":\"k"
+        + ackId
+        + "-"
+        + clientMsgId
+        + "\",\"body\":\""
+        + body
+        + "\"}";
+  }
+
+  @Override
+  public long deliveredStamp(String text) {
+    return text.startsWith("{\"type\":\"message\"") ? Stamps.after(text, "\"body\":\"t=") : -1;
+  }
+
+  @Override
+  public long ackId(String text) {
+    return text.startsWith("{\"type\":\"ack\"") ? Stamps.after(text, "\"clientMsgId\":\"k") : -1;
+  }
+
+  @Override
+  public void close() {
+    if (proc != null) {
+      proc.close();
+    }
+  }
+}

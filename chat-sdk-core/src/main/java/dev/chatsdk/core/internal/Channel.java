@@ -1,0 +1,255 @@
+package dev.chatsdk.core.internal;
+
+import dev.chatsdk.api.Conversation;
+import dev.chatsdk.api.HistoryQuery;
+import dev.chatsdk.api.Message;
+import dev.chatsdk.api.port.ClusterBus;
+import dev.chatsdk.api.port.Frame;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One conversation's reorder point on this node, alive while a local user is a member. Message
+ * events (new messages, edits, deletes, from this node or the bus) are delivered to local sessions
+ * strictly in counter ({@code modSeq}) order, each at most once: a later counter is held back while
+ * an earlier one is missing; a hole that stays longer than the reorder timeout is resolved by
+ * reading {@code changesSince} from the store and delivering what exists.
+ *
+ * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
+ * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task to
+ * it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers} and
+ * {@link #subscription} are written under the engine's registry lock and read without it.
+ */
+final class Channel {
+  private static final Logger log = LoggerFactory.getLogger(Channel.class);
+  private static final int PAGE = HistoryQuery.MAX_LIMIT;
+  private static final int MAX_PENDING = 10_000;
+
+  final String id;
+  private final DefaultChatEngine engine;
+  private final SerialRunner runner;
+
+  /** The conversation as last known, for membership checks and policies. */
+  volatile Conversation conversation;
+
+  /** Local users who are members (copy-on-write; written under the registry lock). */
+  volatile LocalUser[] localUsers = new LocalUser[0];
+
+  /** The bus subscription to {@code c:<id>}, if any (written under the registry lock). */
+  ClusterBus.@Nullable Subscription subscription;
+
+  /** Completes once the channel knows its starting counter and receives bus events. */
+  final CompletableFuture<Void> ready = new CompletableFuture<>();
+
+  private volatile boolean released;
+
+  // --- confined to runner ---
+  private long delivered = -1;
+  private final TreeMap<Long, Pending> pending = new TreeMap<>();
+  private @Nullable ScheduledFuture<?> holeTimer;
+  private boolean filling;
+
+  private record Pending(Message message, Frame frame) {}
+
+  Channel(DefaultChatEngine engine, Conversation conversation) {
+    this.id = conversation.id();
+    this.engine = engine;
+    this.conversation = conversation;
+    this.runner = new SerialRunner(engine.worker());
+  }
+
+  boolean isReleased() {
+    return released;
+  }
+
+  /** Starts from the store's counter (read after the bus subscription is active). */
+  void start(long base) {
+    runner.execute(
+        () -> {
+          if (delivered < 0) {
+            delivered = base;
+            drain();
+          }
+          ready.complete(null);
+        });
+  }
+
+  /** Offers a stored message event (new, edited or deleted) for in-order delivery. */
+  void offer(Message message, Frame frame) {
+    runner.execute(() -> onEvent(message, frame));
+  }
+
+  /** Reads everything after the delivered counter from the store (after a bus reconnect). */
+  void fillFromStore() {
+    runner.execute(
+        () -> {
+          if (released || delivered < 0 || filling) {
+            return;
+          }
+          filling = true;
+          long from = delivered;
+          readChanges(from, Long.MAX_VALUE, new ArrayList<>())
+              .whenComplete(
+                  (list, error) ->
+                      runner.execute(
+                          () -> {
+                            long upTo = from;
+                            if (list != null && !list.isEmpty()) {
+                              upTo = list.get(list.size() - 1).modSeq();
+                            }
+                            if (!pending.isEmpty()) {
+                              upTo = Math.max(upTo, pending.lastKey());
+                            }
+                            finishFill(list, upTo);
+                          }));
+        });
+  }
+
+  /** Stops delivery; pending events are dropped. */
+  void release() {
+    released = true;
+    runner.execute(
+        () -> {
+          pending.clear();
+          cancelHoleTimer();
+        });
+  }
+
+  private void onEvent(Message message, Frame frame) {
+    if (released) {
+      return;
+    }
+    long counter = message.modSeq();
+    if (delivered >= 0 && counter <= delivered) {
+      return;
+    }
+    pending.putIfAbsent(counter, new Pending(message, frame));
+    if (delivered < 0) {
+      return;
+    }
+    drain();
+  }
+
+  private void drain() {
+    while (!pending.isEmpty()) {
+      long first = pending.firstKey();
+      if (first <= delivered) {
+        pending.pollFirstEntry();
+      } else if (first == delivered + 1) {
+        Pending p = pending.pollFirstEntry().getValue();
+        delivered = first;
+        engine.deliverMessage(this, p.message(), p.frame());
+      } else {
+        break;
+      }
+    }
+    if (pending.isEmpty()) {
+      cancelHoleTimer();
+    } else if (pending.size() > MAX_PENDING) {
+      cancelHoleTimer();
+      resolveHole();
+    } else if (holeTimer == null && !filling) {
+      holeTimer =
+          engine
+              .scheduler()
+              .schedule(
+                  () -> runner.execute(this::onHoleTimeout),
+                  engine.config().reorderTimeout().toNanos(),
+                  TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void onHoleTimeout() {
+    holeTimer = null;
+    resolveHole();
+  }
+
+  private void resolveHole() {
+    if (released || filling || pending.isEmpty() || delivered < 0) {
+      return;
+    }
+    if (pending.firstKey() <= delivered + 1) {
+      drain();
+      return;
+    }
+    filling = true;
+    long from = delivered;
+    long upTo = pending.lastKey();
+    readChanges(from, upTo, new ArrayList<>())
+        .whenComplete((list, error) -> runner.execute(() -> finishFill(list, upTo)));
+  }
+
+  /**
+   * Merges what the store has in {@code (delivered, upTo]} with the held events and delivers them
+   * all in order; the numbers in that range that neither has are holes and are skipped. When the
+   * store could not be read ({@code fromStore} null), the held events are delivered in order.
+   */
+  private void finishFill(@Nullable List<Message> fromStore, long upTo) {
+    filling = false;
+    if (released) {
+      return;
+    }
+    int recovered = 0;
+    if (fromStore != null) {
+      for (Message m : fromStore) {
+        long c = m.modSeq();
+        if (c > delivered && c <= upTo && !pending.containsKey(c)) {
+          pending.put(c, new Pending(m, engine.encodeMessage(m)));
+          recovered++;
+        }
+      }
+    }
+    while (!pending.isEmpty() && pending.firstKey() <= upTo) {
+      Map.Entry<Long, Pending> e = pending.pollFirstEntry();
+      if (e.getKey() > delivered) {
+        delivered = e.getKey();
+        engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+      }
+    }
+    if (upTo > delivered) {
+      delivered = upTo;
+    }
+    engine.config().listener().gapFilled(recovered);
+    drain();
+  }
+
+  /** Pages {@code changesSince(from)} until {@code upTo} is covered or the store has no more. */
+  private CompletableFuture<List<Message>> readChanges(long from, long upTo, List<Message> acc) {
+    long started = System.nanoTime();
+    return Engines.call(() -> engine.config().messageStore().changesSince(id, from, PAGE))
+        .whenComplete((page, error) -> engine.storeTimed("changes", started, error == null))
+        .thenCompose(
+            page -> {
+              acc.addAll(page);
+              if (page.size() < PAGE || page.isEmpty()) {
+                return CompletableFuture.completedFuture(acc);
+              }
+              long last = page.get(page.size() - 1).modSeq();
+              if (last >= upTo) {
+                return CompletableFuture.completedFuture(acc);
+              }
+              return readChanges(last, upTo, acc);
+            })
+        .exceptionally(
+            error -> {
+              log.warn("conversation {}: could not read changes from the store", id, error);
+              return null;
+            });
+  }
+
+  private void cancelHoleTimer() {
+    ScheduledFuture<?> t = holeTimer;
+    if (t != null) {
+      t.cancel(false);
+      holeTimer = null;
+    }
+  }
+}

@@ -1,0 +1,279 @@
+package dev.chatsdk.core;
+
+import static dev.chatsdk.core.ChatEngineDeliveryTest.sleep;
+import static dev.chatsdk.core.EngineFixture.WAIT;
+import static dev.chatsdk.core.EngineFixture.eventually;
+import static dev.chatsdk.core.EngineFixture.join;
+import static dev.chatsdk.core.EngineFixture.principal;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsdk.api.Conversation;
+import dev.chatsdk.api.Presence;
+import dev.chatsdk.api.Principal;
+import dev.chatsdk.api.User;
+import dev.chatsdk.api.port.ClientConnection.CloseCodes;
+import dev.chatsdk.api.port.PolicyDecision;
+import dev.chatsdk.core.EngineFixture.Client;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Presence, typing, policies, limits and token lifetime of sessions. */
+class ChatEngineSessionTest {
+  private final EngineFixture fx = new EngineFixture();
+
+  @AfterEach
+  void tearDown() {
+    fx.close();
+  }
+
+  @Test
+  void aUserIsOnlineWhileAnyTabIsOpenAndLastSeenIsRecordedAtTheLastClose() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("b");
+    fx.direct("a", "b");
+    Client b = fx.connect(engine, "b");
+    Client a1 = fx.connect(engine, "a");
+    Map<String, Object> online = b.await("presence");
+    assertThat(online.get("userId")).isEqualTo("a");
+    assertThat(online.get("online")).isEqualTo(true);
+    Client a2 = fx.connect(engine, "a");
+    assertThat(join(engine.presence(List.of("a"))).get("a").online()).isTrue();
+
+    a1.session.onClosed();
+    sleep(100);
+    assertThat(b.frames("presence")).hasSize(1);
+    assertThat(join(engine.presence(List.of("a"))).get("a").online()).isTrue();
+
+    a2.session.close(CloseCodes.NORMAL, "bye");
+    assertThat(a2.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.NORMAL);
+    Map<String, Object> offline =
+        b.await(f -> "presence".equals(f.get("type")) && Boolean.FALSE.equals(f.get("online")));
+    assertThat(offline.get("lastSeen")).isNotNull();
+    Presence p = join(engine.presence(List.of("a"))).get("a");
+    assertThat(p.online()).isFalse();
+    eventually(
+        "last seen stored", () -> join(fx.users.findById("a")).map(User::lastSeenAt).isPresent());
+  }
+
+  @Test
+  void presenceGoesOnlyToUsersWhoShareAConversation() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("friend");
+    fx.user("stranger");
+    fx.direct("a", "friend");
+    Client friend = fx.connect(engine, "friend");
+    Client stranger = fx.connect(engine, "stranger");
+    fx.connect(engine, "a");
+    assertThat(friend.await("presence").get("userId")).isEqualTo("a");
+    sleep(100);
+    assertThat(stranger.frames("presence")).isEmpty();
+  }
+
+  @Test
+  void typingReachesOtherMembersAndExpiresByItself() {
+    ChatEngine engine = fx.engine(b -> b.typingTimeout(Duration.ofMillis(200)));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client a2 = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+
+    a.send("{\"type\":\"typing\",\"conversationId\":\"" + d.id() + "\",\"typing\":true}");
+    Map<String, Object> on = b.await("typing");
+    assertThat(on.get("userId")).isEqualTo("a");
+    assertThat(on.get("typing")).isEqualTo(true);
+    long started = System.nanoTime();
+    Map<String, Object> off =
+        b.await(f -> "typing".equals(f.get("type")) && Boolean.FALSE.equals(f.get("typing")));
+    assertThat(off.get("userId")).isEqualTo("a");
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(2));
+    assertThat(a.frames("typing")).isEmpty();
+    assertThat(a2.frames("typing")).isEmpty();
+  }
+
+  @Test
+  void sendingAMessageClearsTyping() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    a.send("{\"type\":\"typing\",\"conversationId\":\"" + d.id() + "\",\"typing\":true}");
+    b.await("typing");
+    a.sendMessage(d.id(), "k", "done typing");
+    Map<String, Object> off =
+        b.await(f -> "typing".equals(f.get("type")) && Boolean.FALSE.equals(f.get("typing")));
+    assertThat(off.get("conversationId")).isEqualTo(d.id());
+  }
+
+  @Test
+  void theRateLimitRefusesBurstsWithRetryAfter() {
+    ChatEngine engine = fx.engine(b -> b.rateLimit(1, 3));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    for (int i = 1; i <= 4; i++) {
+      a.sendMessage(d.id(), "k" + i, "m" + i);
+    }
+    Map<String, Object> error = a.await("error");
+    assertThat(error.get("code")).isEqualTo("rate_limited");
+    assertThat(error.get("clientMsgId")).isEqualTo("k4");
+    assertThat(error.get("retryable")).isEqualTo(true);
+    assertThat((Long) error.get("retryAfterMs")).isBetween(1L, 1000L);
+    assertThat(a.awaitCount("ack", 3)).hasSize(3);
+  }
+
+  @Test
+  void slowModeAllowsOneMessagePerIntervalPerMember() {
+    SlowMode slowMode = SlowMode.create();
+    ChatEngine engine = fx.engine(b -> b.slowMode(slowMode));
+    fx.user("a");
+    fx.user("b");
+    Conversation g = fx.group("a", "Slow", "b");
+    slowMode.set(g.id(), Duration.ofSeconds(30));
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    a.sendMessage(g.id(), "k1", "first");
+    a.await("ack");
+    a.sendMessage(g.id(), "k2", "second");
+    Map<String, Object> error = a.await("error");
+    assertThat(error.get("code")).isEqualTo("slow_mode");
+    assertThat((Long) error.get("retryAfterMs")).isBetween(1L, 30_000L);
+    b.sendMessage(g.id(), "k3", "b may post");
+    b.await("ack");
+    slowMode.set(g.id(), Duration.ZERO);
+    a.sendMessage(g.id(), "k4", "off again");
+    assertThat(a.awaitCount("ack", 2).get(1).get("clientMsgId")).isEqualTo("k4");
+  }
+
+  @Test
+  void hostPoliciesRewriteAndRejectInOrder() {
+    ChatEngine engine =
+        fx.engine(
+            b ->
+                b.addPolicy(d -> PolicyDecision.rewrite(d.body().replace("darn", "****")))
+                    .addPolicy(
+                        d ->
+                            d.body().contains("spam")
+                                ? PolicyDecision.reject("no spam please")
+                                : PolicyDecision.accept()));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    a.sendMessage(d.id(), "k1", "darn it");
+    assertThat(EngineFixture.at(b.await("message"), "message", "body")).isEqualTo("**** it");
+    a.sendMessage(d.id(), "k2", "buy spam");
+    Map<String, Object> error = a.await("error");
+    assertThat(error.get("code")).isEqualTo("rejected");
+    assertThat(error.get("message")).isEqualTo("no spam please");
+  }
+
+  @Test
+  void aSlowConsumerIsDisconnectedWithTryAgainLater() {
+    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    b.conn.holdCallbacks(true);
+    for (int i = 0; i < 40; i++) {
+      a.sendMessage(d.id(), "k" + i, "m" + i);
+    }
+    assertThat(b.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.TRY_AGAIN_LATER);
+    assertThat(b.conn.closeReason()).hasValueSatisfying(r -> assertThat(r).contains("outbound"));
+    assertThat(b.frames("message").size()).isLessThanOrEqualTo(16);
+    eventually("b unregistered", () -> engine.sessionCount() == 1);
+    assertThat(a.conn.isClosed()).isFalse();
+  }
+
+  @Test
+  void inBandAuthRefreshesTheTokenAndReauthIsAnnounced() {
+    ChatEngine engine = fx.engine(b -> b.reauthLead(Duration.ofMillis(700)));
+    fx.user("a");
+    Instant soon = Instant.now().plusMillis(1000);
+    Client a = fx.connectNoWait(engine, new Principal("a", Set.of(), soon));
+    a.await("hello");
+    Map<String, Object> reauth = a.await("reauth");
+    assertThat(reauth.get("expiresAt")).isNotNull();
+    Instant later = Instant.now().plusSeconds(3600);
+    a.send(
+        "{\"type\":\"auth\",\"ref\":\"r1\",\"token\":\"" + EngineFixture.token("a", later) + "\"}");
+    Map<String, Object> ok = a.await("authenticated");
+    assertThat(ok.get("ref")).isEqualTo("r1");
+    assertThat(a.session.principal().expiresAt())
+        .isEqualTo(Instant.ofEpochMilli(later.toEpochMilli()));
+    sleep(1200);
+    assertThat(a.conn.isClosed()).isFalse();
+  }
+
+  @Test
+  void anExpiredSessionIsClosedWith4001() {
+    ChatEngine engine = fx.engine(b -> b.reauthLead(Duration.ofMillis(100)));
+    fx.user("a");
+    Client a =
+        fx.connectNoWait(engine, new Principal("a", Set.of(), Instant.now().plusMillis(400)));
+    a.await("hello");
+    a.send("{\"type\":\"auth\",\"ref\":\"bad\",\"token\":\"garbage\"}");
+    Map<String, Object> error = a.await("error");
+    assertThat(error.get("code")).isEqualTo("unauthenticated");
+    assertThat(error.get("ref")).isEqualTo("bad");
+    a.send(
+        "{\"type\":\"auth\",\"ref\":\"other\",\"token\":\""
+            + EngineFixture.token("mallory", Instant.now().plusSeconds(60))
+            + "\"}");
+    assertThat(a.awaitCount("error", 2).get(1).get("ref")).isEqualTo("other");
+    assertThat(a.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+  }
+
+  @Test
+  void closeSessionsOfClosesEveryTabOfThatUser() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("b");
+    Client a1 = fx.connect(engine, "a");
+    Client a2 = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    engine.closeSessionsOf("a", "logged out");
+    assertThat(a1.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    assertThat(a2.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    assertThat(a1.conn.closeReason()).contains("logged out");
+    assertThat(b.conn.isClosed()).isFalse();
+  }
+
+  @Test
+  void aProfileUpdateReachesUsersWhoShareAConversation() {
+    ChatEngine engine = fx.engine();
+    User a = fx.user("a");
+    fx.user("b");
+    fx.user("stranger");
+    fx.direct("a", "b");
+    Client b = fx.connect(engine, "b");
+    Client stranger = fx.connect(engine, "stranger");
+    engine.userUpdated(a.withDisplayName("Alice Renamed"));
+    Map<String, Object> update = b.await("user");
+    assertThat(EngineFixture.at(update, "user", "displayName")).isEqualTo("Alice Renamed");
+    sleep(50);
+    assertThat(stranger.frames("user")).isEmpty();
+  }
+
+  @Test
+  void anUnknownUserIsClosedInsteadOfGreeted() {
+    ChatEngine engine = fx.engine();
+    Client ghost = fx.connectNoWait(engine, principal("ghost"));
+    assertThat(ghost.conn.awaitClose(WAIT)).isEqualTo(CloseCodes.TOKEN_EXPIRED);
+    assertThat(ghost.frames("hello")).isEmpty();
+  }
+}

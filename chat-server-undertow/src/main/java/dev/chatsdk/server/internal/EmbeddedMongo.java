@@ -1,0 +1,102 @@
+package dev.chatsdk.server.internal;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import dev.chatsdk.api.StoreUnavailableException;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded store: a MongoDB-wire server (mongo-java-server) with its H2 MVStore file backend,
+ * listening on a free loopback port so the Mongo adapter talks to it over TCP exactly as to a real
+ * MongoDB. Data lives in {@code <dataDir>/chat.mv.db} and survives restarts. Thread-safe.
+ */
+public final class EmbeddedMongo implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
+
+  /** The store file's name inside the data directory. */
+  public static final String FILE_NAME = "chat.mv.db";
+
+  private final H2Backend backend;
+  private final MongoServer server;
+  private final InetSocketAddress address;
+  private volatile boolean closed;
+
+  private EmbeddedMongo(H2Backend backend, MongoServer server, InetSocketAddress address) {
+    this.backend = backend;
+    this.server = server;
+    this.address = address;
+  }
+
+  /**
+   * Opens (or creates) the store file under {@code dataDir} and listens on a free loopback port.
+   *
+   * @throws StoreUnavailableException if the file cannot be opened (e.g. another server holds it)
+   */
+  public static EmbeddedMongo start(Path dataDir) {
+    Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
+    H2Backend backend;
+    try {
+      Files.createDirectories(dataDir);
+      backend = new H2Backend(file.toString());
+    } catch (IOException | RuntimeException e) {
+      throw new StoreUnavailableException(
+          "embedded store " + file + ": cannot open (" + rootMessage(e) + ")", e);
+    }
+    MongoServer server = new MongoServer(backend);
+    try {
+      server.bind("127.0.0.1", 0);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw new StoreUnavailableException(
+          "embedded store: cannot listen on loopback (" + rootMessage(e) + ")", e);
+    }
+    InetSocketAddress address = server.getLocalAddress();
+    log.info("embedded store {} listening on {}", file, address);
+    return new EmbeddedMongo(backend, server, address);
+  }
+
+  /** The connection string the Mongo adapter uses, e.g. {@code mongodb://127.0.0.1:41234}. */
+  public String connectionString() {
+    return "mongodb://127.0.0.1:" + address.getPort();
+  }
+
+  /** Writes pending changes to the file. */
+  public void commit() {
+    if (!closed) {
+      backend.commit();
+    }
+  }
+
+  /** Stops listening, writes pending changes and closes the file. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      server.shutdownNow();
+    } catch (RuntimeException e) {
+      log.warn("embedded store: shutdown failed", e);
+    }
+    try {
+      backend.close();
+    } catch (RuntimeException e) {
+      log.warn("embedded store: close failed", e);
+    }
+  }
+
+  static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    return m == null ? t.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.chatsdk.server.internal;
+
+import dev.chatsdk.api.port.ClientConnection;
+import dev.chatsdk.api.port.Frame;
+import io.undertow.websockets.core.CloseMessage;
+import io.undertow.websockets.core.WebSocketCallback;
+import io.undertow.websockets.core.WebSocketChannel;
+import io.undertow.websockets.core.WebSockets;
+import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.xnio.IoUtils;
+
+/**
+ * One Undertow WebSocket as the engine's {@link ClientConnection}. Sends go straight to {@link
+ * WebSockets#sendText(java.nio.ByteBuffer, WebSocketChannel, WebSocketCallback)} with a fresh view
+ * of the shared frame bytes; the IO executor is the channel's IO thread.
+ *
+ * <p>Thread-safe: {@link #send} and {@link #close} may be called from any thread. States: OPEN ->
+ * CLOSING (close frame sent; the socket is dropped if the peer does not answer within {@value
+ * #CLOSE_GRACE_MS} ms) -> CLOSED.
+ */
+final class UndertowConnection implements ClientConnection {
+  static final long CLOSE_GRACE_MS = 2000;
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final String id;
+  private final WebSocketChannel channel;
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile long lastReceivedNanos = System.nanoTime();
+
+  UndertowConnection(WebSocketChannel channel) {
+    this.channel = channel;
+    this.id = "ws-" + Long.toString(IDS.incrementAndGet(), 36);
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public Executor ioExecutor() {
+    return channel.getIoThread();
+  }
+
+  @Override
+  public void send(Frame frame, SendCallback callback) {
+    if (closing.get() || !channel.isOpen()) {
+      callback.completed(new ClosedChannelException());
+      return;
+    }
+    WebSockets.sendText(
+        frame.buffer(),
+        channel,
+        new WebSocketCallback<Void>() {
+          @Override
+          public void complete(WebSocketChannel ch, Void context) {
+            callback.completed(null);
+          }
+
+          @Override
+          public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+            callback.completed(throwable);
+          }
+        });
+  }
+
+  @Override
+  public void close(int code, String reason) {
+    if (!closing.compareAndSet(false, true)) {
+      return;
+    }
+    if (!channel.isOpen()) {
+      return;
+    }
+    String shortReason = reason.length() > 120 ? reason.substring(0, 120) : reason;
+    try {
+      WebSockets.sendClose(
+          new CloseMessage(code, shortReason),
+          channel,
+          new WebSocketCallback<Void>() {
+            @Override
+            public void complete(WebSocketChannel ch, Void context) {}
+
+            @Override
+            public void onError(WebSocketChannel ch, Void context, Throwable throwable) {
+              IoUtils.safeClose(ch);
+            }
+          });
+    } catch (RuntimeException e) {
+      IoUtils.safeClose(channel);
+      return;
+    }
+    // a peer that never answers the close handshake loses the socket anyway
+    channel
+        .getIoThread()
+        .executeAfter(
+            () -> {
+              if (channel.isOpen()) {
+                IoUtils.safeClose(channel);
+              }
+            },
+            CLOSE_GRACE_MS,
+            TimeUnit.MILLISECONDS);
+  }
+
+  /** Drops the socket without a close handshake (dead peer). */
+  void abort() {
+    closing.set(true);
+    IoUtils.safeClose(channel);
+  }
+
+  @Override
+  public Optional<String> remoteAddress() {
+    InetSocketAddress a = channel.getSourceAddress();
+    return a == null || a.getAddress() == null
+        ? Optional.empty()
+        : Optional.of(a.getAddress().getHostAddress());
+  }
+
+  /** Records that the peer sent something (a frame, a pong): it is alive. */
+  void touch() {
+    lastReceivedNanos = System.nanoTime();
+  }
+
+  /** Nanoseconds since the peer last sent anything. */
+  long silentNanos() {
+    return System.nanoTime() - lastReceivedNanos;
+  }
+
+  boolean isClosing() {
+    return closing.get();
+  }
+
+  WebSocketChannel channel() {
+    return channel;
+  }
+
+  /** Sends a ping; failures surface as the channel closing. */
+  void ping() {
+    if (!closing.get() && channel.isOpen()) {
+      try {
+        WebSockets.sendPing(java.nio.ByteBuffer.allocate(0), channel, null);
+      } catch (RuntimeException e) {
+        IoUtils.safeClose(channel);
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "UndertowConnection[" + id + "]";
+  }
+}

@@ -1,0 +1,88 @@
+package dev.chatsdk.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chatsdk.core.auth.LoginThrottle;
+import dev.chatsdk.server.testing.TestServer;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Health, readiness, metrics, static pages with CSP, and login throttling. */
+class OperationsIT {
+
+  @Test
+  void healthReadinessAndMetrics() {
+    try (TestServer server = TestServer.builder().inMemory().start()) {
+      Api api = new Api(server.baseUri());
+      Api.Resp health = api.get("/healthz", null);
+      assertThat(health.status()).isEqualTo(200);
+      assertThat(health.json().path("status").asText()).isEqualTo("ok");
+      Api.Resp ready = api.get("/readyz", null);
+      assertThat(ready.status()).isEqualTo(200);
+      Api.Resp metrics = api.get("/metrics", null);
+      assertThat(metrics.status()).isEqualTo(200);
+      assertThat(metrics.header("Content-Type").orElseThrow()).startsWith("text/plain");
+      assertThat(new String(metrics.body())).contains("jvm_memory").contains("chat_server_websockets_open");
+    }
+  }
+
+  @Test
+  void readinessWithTheEmbeddedStore() {
+    try (TestServer server = TestServer.start()) {
+      assertThat(new Api(server.baseUri()).get("/readyz", null).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void staticPagesCarryAContentSecurityPolicy() {
+    try (TestServer server = TestServer.builder().inMemory().start()) {
+      Api api = new Api(server.baseUri());
+      Api.Resp page = api.get("/", null);
+      assertThat(page.status()).isEqualTo(200);
+      assertThat(page.header("Content-Type").orElseThrow()).startsWith("text/html");
+      String csp = page.header("Content-Security-Policy").orElseThrow();
+      assertThat(csp)
+          .contains("default-src 'self'")
+          .contains("script-src 'self'")
+          .contains("object-src 'none'")
+          .contains("frame-ancestors 'none'");
+      assertThat(page.header("X-Content-Type-Options")).contains("nosniff");
+      assertThat(page.header("X-Frame-Options")).contains("DENY");
+    }
+  }
+
+  @Test
+  void repeatedFailedLoginsAreThrottledWith429() {
+    try (TestServer server =
+        TestServer.builder()
+            .inMemory()
+            .configure(
+                b ->
+                    b.loginThrottle(
+                        LoginThrottle.builder()
+                            .maxFailuresPerAccount(3)
+                            .maxSignupsPerAddress(1000)
+                            .build()))
+            .start()) {
+      Api api = new Api(server.baseUri());
+      String name = Api.unique("th");
+      api.signup(name);
+      Api.Resp last = null;
+      for (int i = 0; i < 6; i++) {
+        last =
+            api.post("/api/auth/login", null, Map.of("username", name, "password", "wrong-" + i + "-password"));
+        if (last.status() == 429) {
+          break;
+        }
+        assertThat(last.status()).isEqualTo(401);
+      }
+      assertThat(last.status()).isEqualTo(429);
+      assertThat(last.errorCode()).isEqualTo("rate_limited");
+      assertThat(last.header("Retry-After")).isPresent();
+      // even the right password is refused while locked out
+      Api.Resp right =
+          api.post("/api/auth/login", null, Map.of("username", name, "password", "correct horse battery"));
+      assertThat(right.status()).isEqualTo(429);
+    }
+  }
+}
