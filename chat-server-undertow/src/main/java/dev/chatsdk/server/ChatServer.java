@@ -289,7 +289,8 @@ public final class ChatServer implements AutoCloseable {
      */
     public Builder redisUri(@Nullable String uri) {
       if (uri != null && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-        throw ChatException.invalid("redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
+        throw ChatException.invalid(
+            "redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
       }
       this.redisUri = uri;
       return this;

@@ -54,7 +54,10 @@ final class EngineWiring implements AutoCloseable {
     try {
       ProtocolCodec codec = ProtocolCodec.create();
       JwtTokenIssuer issuer =
-          JwtTokenIssuer.builder().hmacSecret(jwtSecret).credentialStore(stores.credentials).build();
+          JwtTokenIssuer.builder()
+              .hmacSecret(jwtSecret)
+              .credentialStore(stores.credentials)
+              .build();
       JwtAuthenticator authenticator =
           issuer.authenticatorBuilder().credentialStore(stores.credentials).build();
       closeables.add(authenticator);
@@ -72,7 +75,7 @@ final class EngineWiring implements AutoCloseable {
       closeables.add(presence);
       InProcessClusterBus bus = new InProcessClusterBus();
       closeables.add(bus);
-      ChatMetrics metrics = new ChatMetrics();
+      ChatMetrics metrics = ChatMetrics.create();
       metrics.bindTo(registry);
       ChatEngine engine =
           ChatEngine.builder()

@@ -90,10 +90,7 @@ public final class ServerRuntime {
 
     Stores stores =
         Stores.open(
-            config.storage(),
-            dataDir,
-            config.mongoUri().orElse(""),
-            config.mongoDatabase());
+            config.storage(), dataDir, config.mongoUri().orElse(""), config.mongoDatabase());
     closeables.add(stores);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -105,7 +102,8 @@ public final class ServerRuntime {
     gc.bindTo(registry);
     closeables.add(gc);
 
-    EngineWiring w = EngineWiring.create(
+    EngineWiring w =
+        EngineWiring.create(
             stores, secret, registry, config.loginThrottle(), config.heartbeatInterval());
     wiring = w;
     closeables.add(w);
@@ -187,7 +185,8 @@ public final class ServerRuntime {
     Undertow server =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) RestApi.MAX_AVATAR_BODY)
+            // a backstop above the per-endpoint caps, which answer 413 themselves
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2L * RestApi.MAX_AVATAR_BODY)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 32 * 1024)
             .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
             .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
@@ -197,12 +196,7 @@ public final class ServerRuntime {
       server.start();
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(
-          "listen on "
-              + config.host()
-              + ":"
-              + config.port()
-              + ": "
-              + EmbeddedMongo.rootMessage(e),
+          "listen on " + config.host() + ":" + config.port() + ": " + EmbeddedMongo.rootMessage(e),
           e);
     }
     undertow = server;
