@@ -24,7 +24,6 @@ import dev.chatsdk.api.port.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -581,9 +580,7 @@ class ProtocolCodecTest {
         return new ServerFrame.Pong(text(n, "ref"), instant(n, "serverTime"));
       case "synced":
         Map<String, Long> cursors = new LinkedHashMap<>();
-        Iterator<Map.Entry<String, JsonNode>> it = n.get("cursors").fields();
-        while (it.hasNext()) {
-          Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : n.get("cursors").properties()) {
           cursors.put(e.getKey(), e.getValue().asLong());
         }
         return new ServerFrame.Synced(text(n, "ref"), cursors);
