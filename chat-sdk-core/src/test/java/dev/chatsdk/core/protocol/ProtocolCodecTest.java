@@ -462,9 +462,11 @@ class ProtocolCodecTest {
           new Thread(
               () -> {
                 try {
-                  for (int i = 0; i < 2000; i++) {
+                  for (int i = 0; i < 300; i++) {
                     ClientFrame f = new ClientFrame.Read("r" + id, "c" + id, i);
-                    assertThat(codec.decode(clientJson(f))).isEqualTo(f);
+                    if (!codec.decode(clientJson(f)).equals(f)) {
+                      throw new AssertionError("decoded differently: " + f);
+                    }
                     codec.encode(new ServerFrame.ReadEvent("c" + id, "u", i));
                   }
                 } catch (Throwable e) {
