@@ -36,6 +36,8 @@ class ProtocolCodecTest {
   private static final Instant T0 = Instant.parse("2026-11-24T10:00:00.123Z");
   private static final Instant T1 = Instant.parse("2026-11-24T10:00:05Z");
 
+  private static final ObjectMapper CLIENT_MAPPER = new ObjectMapper();
+
   private final ProtocolCodec codec = ProtocolCodec.create();
   private final ObjectMapper plain = new ObjectMapper();
 
@@ -525,7 +527,7 @@ class ProtocolCodecTest {
       m.put("token", s.token());
     }
     try {
-      return new ObjectMapper().writeValueAsString(m);
+      return CLIENT_MAPPER.writeValueAsString(m);
     } catch (Exception e) {
       throw new AssertionError(e);
     }
