@@ -27,6 +27,7 @@ import dev.chatsdk.api.port.MessagePolicy;
 import dev.chatsdk.api.port.PolicyDecision;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
+import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.ChatSession;
 import dev.chatsdk.core.EngineListener;
 import java.time.Duration;
@@ -103,7 +104,7 @@ public final class DefaultChatEngine implements ChatEngine {
       AtomicInteger n = new AtomicInteger();
       ScheduledThreadPoolExecutor created =
           new ScheduledThreadPoolExecutor(
-              2,
+              ChatEngineBuilder.DEFAULT_SCHEDULER_THREADS,
               r -> {
                 Thread t = new Thread(r, "chat-engine-" + n.incrementAndGet());
                 t.setDaemon(true);
