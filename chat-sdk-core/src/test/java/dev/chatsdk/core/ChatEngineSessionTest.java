@@ -181,6 +181,49 @@ class ChatEngineSessionTest {
   }
 
   @Test
+  void aThrowingPolicyOrStoreBecomesAnErrorFrameAndTheSessionStaysOpen() {
+    java.util.concurrent.atomic.AtomicBoolean storeThrows =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    var store =
+        ChatEngineDeliveryTest.decorate(
+            fx.messages,
+            (method, args) -> {
+              if (method.equals("append") && storeThrows.get()) {
+                throw new IllegalStateException("driver bug");
+              }
+              return null;
+            });
+    ChatEngine engine =
+        fx.engine(
+            b ->
+                b.messageStore(store)
+                    .addPolicy(
+                        d -> {
+                          if (d.body().equals("boom")) {
+                            throw new IllegalStateException("policy bug");
+                          }
+                          return PolicyDecision.accept();
+                        }));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    a.sendMessage(d.id(), "k1", "boom");
+    Map<String, Object> policyError = a.await("error");
+    assertThat(policyError.get("code")).isEqualTo("internal");
+    assertThat(policyError.get("clientMsgId")).isEqualTo("k1");
+    storeThrows.set(true);
+    a.sendMessage(d.id(), "k2", "fine");
+    Map<String, Object> storeError = a.awaitCount("error", 2).get(1);
+    assertThat(storeError.get("code")).isEqualTo("unavailable");
+    assertThat(storeError.get("retryable")).isEqualTo(true);
+    storeThrows.set(false);
+    a.sendMessage(d.id(), "k2", "fine");
+    assertThat(a.await("ack").get("clientMsgId")).isEqualTo("k2");
+    assertThat(a.conn.isClosed()).isFalse();
+  }
+
+  @Test
   void aSlowConsumerIsDisconnectedWithTryAgainLater() {
     ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
     fx.user("a");
