@@ -124,6 +124,7 @@ public final class ServerRuntime {
             stores.blobs,
             tokens,
             origins,
+            new ClientAddresses(config.trustedProxies()),
             pool);
     WebSocketEndpoint ws =
         new WebSocketEndpoint(
