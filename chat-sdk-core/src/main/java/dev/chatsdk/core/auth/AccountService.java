@@ -8,6 +8,7 @@ import dev.chatsdk.api.User;
 import dev.chatsdk.api.port.CredentialStore;
 import dev.chatsdk.api.port.TokenIssuer;
 import dev.chatsdk.api.port.UserStore;
+import dev.chatsdk.core.auth.internal.AddressKeys;
 import dev.chatsdk.core.auth.internal.AttemptTracker;
 import dev.chatsdk.core.auth.internal.Passwords;
 import java.security.SecureRandom;
@@ -157,7 +158,8 @@ public final class AccountService implements AutoCloseable {
                 + User.MAX_DISPLAY_NAME
                 + ", not blank)");
       }
-      Optional<Duration> wait = addressSignups.tryAcquire(remoteAddress, clock.millis());
+      String addressKey = AddressKeys.of(remoteAddress);
+      Optional<Duration> wait = addressSignups.tryAcquire(addressKey, clock.millis());
       if (wait.isPresent()) {
         throw new RateLimitedException(
             ErrorCode.RATE_LIMITED, "too many sign-ups from this address", wait.get());
@@ -171,7 +173,7 @@ public final class AccountService implements AutoCloseable {
       return result.whenComplete(
           (ok, error) -> {
             Passwords.zero(password);
-            addressSignups.release(remoteAddress, clock.millis(), true);
+            addressSignups.release(addressKey, clock.millis(), true);
           });
     } catch (RuntimeException e) {
       Passwords.zero(password);
@@ -225,7 +227,8 @@ public final class AccountService implements AutoCloseable {
       Objects.requireNonNull(remoteAddress, "remoteAddress");
     }
     long now = clock.millis();
-    Optional<Duration> addressWait = addressFailures.tryAcquire(remoteAddress, now);
+    String addressKey = AddressKeys.of(remoteAddress);
+    Optional<Duration> addressWait = addressFailures.tryAcquire(addressKey, now);
     if (addressWait.isPresent()) {
       Passwords.zero(password);
       return CompletableFuture.failedFuture(
@@ -239,14 +242,14 @@ public final class AccountService implements AutoCloseable {
     if (!plausible) {
       // The format rules are public, so rejecting without hashing reveals nothing.
       Passwords.zero(password);
-      addressFailures.release(remoteAddress, now, true);
+      addressFailures.release(addressKey, now, true);
       return CompletableFuture.failedFuture(invalidCredentials());
     }
     String accountKey = User.normalizeUsername(username);
     Optional<Duration> accountWait = accountFailures.tryAcquire(accountKey, now);
     if (accountWait.isPresent()) {
       Passwords.zero(password);
-      addressFailures.release(remoteAddress, now, false);
+      addressFailures.release(addressKey, now, false);
       return CompletableFuture.failedFuture(
           new RateLimitedException(
               ErrorCode.RATE_LIMITED,
@@ -265,11 +268,11 @@ public final class AccountService implements AutoCloseable {
           long end = clock.millis();
           if (error == null) {
             accountFailures.reset(accountKey);
-            addressFailures.release(remoteAddress, end, false);
+            addressFailures.release(addressKey, end, false);
           } else {
             boolean wrongCredentials = isInvalidCredentials(error);
             accountFailures.release(accountKey, end, wrongCredentials);
-            addressFailures.release(remoteAddress, end, wrongCredentials);
+            addressFailures.release(addressKey, end, wrongCredentials);
             if (wrongCredentials) {
               log.debug("failed login for a username from {}", remoteAddress);
             }

@@ -8,12 +8,13 @@ import java.util.Objects;
  * thread-safe; the counters themselves live in the service.
  *
  * <p>Failed logins are counted per account (the case-insensitive username, whether or not it
- * exists) and per remote address within a sliding {@link #window()}. When a key reaches its limit
- * it is locked out for {@link #initialLockout()}; each further failure after a lockout doubles the
- * next one, up to {@link #maxLockout()}. A locked-out login fails fast with a {@link
- * dev.chatsdk.api.RateLimitedException} carrying the remaining time, without checking the password.
- * A successful login clears its account's failures (not its address's). Sign-ups are counted per
- * address the same way. At most {@link #maxTrackedKeys()} keys per kind are remembered.
+ * exists) and per remote address (an IPv6 address by its /64 prefix) within a sliding {@link
+ * #window()}. When a key reaches its limit it is locked out for {@link #initialLockout()}; each
+ * further failure after a lockout doubles the next one, up to {@link #maxLockout()}. A locked-out
+ * login fails fast with a {@link dev.chatsdk.api.RateLimitedException} carrying the remaining time,
+ * without checking the password. A successful login clears its account's failures (not its
+ * address's). Sign-ups are counted per address the same way. At most {@link #maxTrackedKeys()} keys
+ * per kind are remembered.
  */
 public final class LoginThrottle {
   /** How long a failure counts: 15 minutes. */

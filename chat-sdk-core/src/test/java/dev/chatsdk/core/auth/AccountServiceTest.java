@@ -318,6 +318,17 @@ class AccountServiceTest {
   }
 
   @Test
+  void ipv6AddressesOfOneSlash64ShareTheirBudget() {
+    AccountService accounts = service(LoginThrottle.builder().maxFailuresPerAddress(2).build());
+    failure(accounts.login("user1", pw("password"), "2001:db8:1:2::1"), ErrorCode.UNAUTHENTICATED);
+    failure(
+        accounts.login("user2", pw("password"), "2001:db8:1:2:ffff::9"), ErrorCode.UNAUTHENTICATED);
+
+    failure(accounts.login("user3", pw("password"), "[2001:db8:1:2::77]"), ErrorCode.RATE_LIMITED);
+    failure(accounts.login("user3", pw("password"), "2001:db8:1:3::1"), ErrorCode.UNAUTHENTICATED);
+  }
+
+  @Test
   void successfulLoginsDoNotCountAgainstTheAddress() {
     AccountService accounts = service(LoginThrottle.builder().maxFailuresPerAddress(2).build());
     await(accounts.signup("alice", pw("correct horse"), "Alice", ADDRESS));

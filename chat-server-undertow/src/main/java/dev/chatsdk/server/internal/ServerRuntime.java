@@ -72,11 +72,6 @@ public final class ServerRuntime {
 
   private void open() {
     long started = System.nanoTime();
-    if (config.redisUri().isPresent()) {
-      throw ChatException.invalid(
-          "redisUri: set, but this build has no Redis cluster bus (unset CHAT_REDIS_URI to run one"
-              + " node)");
-    }
     Path dataDir = config.dataDir();
     try {
       Files.createDirectories(dataDir);
@@ -102,9 +97,13 @@ public final class ServerRuntime {
     gc.bindTo(registry);
     closeables.add(gc);
 
+    ClusterWiring cluster =
+        ClusterWiring.open(config.redisUri().orElse(null), config.nodeId().orElse(null), registry);
+    closeables.add(cluster);
+
     EngineWiring w =
         EngineWiring.create(
-            stores, secret, registry, config.loginThrottle(), config.heartbeatInterval());
+            stores, secret, registry, config.loginThrottle(), config.heartbeatInterval(), cluster);
     wiring = w;
     closeables.add(w);
 
