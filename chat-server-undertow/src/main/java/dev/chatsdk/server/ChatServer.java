@@ -159,6 +159,7 @@ public final class ChatServer implements AutoCloseable {
     private Set<String> allowedOrigins = new LinkedHashSet<>();
     private boolean secureCookies;
     private @Nullable String redisUri;
+    private @Nullable String nodeId;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private LoginThrottle loginThrottle = LoginThrottle.defaults();
@@ -284,14 +285,33 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * The Redis URI for the cluster bus (scale-out). This build has no Redis bus wired yet, so a
-     * server configured with one refuses to start rather than silently running single-node.
+     * The Redis URI for the cluster bus and cross-node presence (scale-out), e.g. {@code
+     * redis://redis:6379}; null (the default) runs a single node with the in-process bus. Every
+     * node of a cluster uses the same Redis, the same store and the same JWT secret. The server
+     * does not start when Redis cannot be reached at startup; later outages only pause cross-node
+     * delivery.
      */
     public Builder redisUri(@Nullable String uri) {
       if (uri != null && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-        throw ChatException.invalid("redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
+        throw ChatException.invalid(
+            "redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
       }
       this.redisUri = uri;
+      return this;
+    }
+
+    /**
+     * This node's id in the cluster (presence leases are owned by it), unique among live nodes;
+     * default: the host name, the process id and a random suffix. Only used with {@link
+     * #redisUri(String)}.
+     */
+    public Builder nodeId(String nodeId) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      if (!nodeId.matches("[A-Za-z0-9._:-]{1,100}")) {
+        throw ChatException.invalid(
+            "nodeId: '" + nodeId + "' (expected: 1..100 of A-Z a-z 0-9 . _ : -)");
+      }
+      this.nodeId = nodeId;
       return this;
     }
 
@@ -342,6 +362,7 @@ public final class ChatServer implements AutoCloseable {
       b.allowedOrigins = Set.copyOf(allowedOrigins);
       b.secureCookies = secureCookies;
       b.redisUri = redisUri;
+      b.nodeId = nodeId;
       b.heartbeatInterval = heartbeatInterval;
       b.shutdownTimeout = shutdownTimeout;
       b.loginThrottle = loginThrottle;
@@ -396,6 +417,11 @@ public final class ChatServer implements AutoCloseable {
     /** The Redis URI, if configured. */
     public Optional<String> redisUri() {
       return Optional.ofNullable(redisUri);
+    }
+
+    /** The configured node id, if one was given. */
+    public Optional<String> nodeId() {
+      return Optional.ofNullable(nodeId);
     }
 
     /** The WebSocket ping interval. */

@@ -22,7 +22,9 @@ class OperationsIT {
       Api.Resp metrics = api.get("/metrics", null);
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.header("Content-Type").orElseThrow()).startsWith("text/plain");
-      assertThat(new String(metrics.body())).contains("jvm_memory").contains("chat_server_websockets_open");
+      assertThat(new String(metrics.body()))
+          .contains("jvm_memory")
+          .contains("chat_server_websockets_open");
     }
   }
 
@@ -34,9 +36,16 @@ class OperationsIT {
   }
 
   @Test
-  void staticPagesCarryAContentSecurityPolicy() {
-    try (TestServer server = TestServer.builder().inMemory().start()) {
+  void staticPagesCarryAContentSecurityPolicyAndCookiesCanBeSecure() {
+    try (TestServer server =
+        TestServer.builder().inMemory().configure(b -> b.secureCookies(true)).start()) {
       Api api = new Api(server.baseUri());
+      Api.Resp signup =
+          api.post(
+              "/api/auth/signup",
+              null,
+              Map.of("username", Api.unique("sec"), "password", "correct horse battery"));
+      assertThat(signup.header("Set-Cookie").orElseThrow()).contains("; Secure");
       Api.Resp page = api.get("/", null);
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.header("Content-Type").orElseThrow()).startsWith("text/html");
@@ -70,7 +79,10 @@ class OperationsIT {
       Api.Resp last = null;
       for (int i = 0; i < 6; i++) {
         last =
-            api.post("/api/auth/login", null, Map.of("username", name, "password", "wrong-" + i + "-password"));
+            api.post(
+                "/api/auth/login",
+                null,
+                Map.of("username", name, "password", "wrong-" + i + "-password"));
         if (last.status() == 429) {
           break;
         }
@@ -81,7 +93,10 @@ class OperationsIT {
       assertThat(last.header("Retry-After")).isPresent();
       // even the right password is refused while locked out
       Api.Resp right =
-          api.post("/api/auth/login", null, Map.of("username", name, "password", "correct horse battery"));
+          api.post(
+              "/api/auth/login",
+              null,
+              Map.of("username", name, "password", "correct horse battery"));
       assertThat(right.status()).isEqualTo(429);
     }
   }

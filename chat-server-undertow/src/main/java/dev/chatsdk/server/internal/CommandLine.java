@@ -56,7 +56,15 @@ public final class CommandLine {
               "BOOL",
               "mark the auth cookie Secure (true behind TLS; default false)"),
           new Option(
-              "--redis-uri", "CHAT_REDIS_URI", "URI", "Redis for the cluster bus (scale-out)"),
+              "--redis-uri",
+              "CHAT_REDIS_URI",
+              "URI",
+              "Redis for the cluster bus and presence across nodes (default: none, one node)"),
+          new Option(
+              "--node-id",
+              "CHAT_NODE_ID",
+              "ID",
+              "this node's id in the cluster (default: host name, pid and a random suffix)"),
           new Option(
               "--store",
               "CHAT_STORE",
@@ -220,6 +228,10 @@ public final class CommandLine {
       current = "--redis-uri";
       if (values.containsKey(current)) {
         b.redisUri(values.get(current).trim());
+      }
+      current = "--node-id";
+      if (values.containsKey(current)) {
+        b.nodeId(values.get(current).trim());
       }
     } catch (ChatException e) {
       // the builder's message names the field and the expectation; prefix the setting

@@ -39,8 +39,8 @@ import org.xnio.XnioExecutor;
  * allow-list (403), the subprotocol ({@value #SUBPROTOCOL}, 400 if the client offers only others)
  * and the token (401); only then does Undertow's handshake run. Each socket becomes an {@link
  * UndertowConnection} with a {@link ChatSession}; text messages are capped at {@value
- * #MAX_MESSAGE_BYTES} bytes (close 1009), binary messages are refused (close 1003), and a ping every
- * heartbeat interval detects dead peers (dropped after 2.5 intervals of silence).
+ * #MAX_MESSAGE_BYTES} bytes (close 1009), binary messages are refused (close 1003), and a ping
+ * every heartbeat interval detects dead peers (dropped after 2.5 intervals of silence).
  *
  * <p>Thread-safe. Handlers run on Undertow IO threads and never block.
  */
@@ -97,7 +97,8 @@ public final class WebSocketEndpoint implements HttpHandler {
           426,
           Http.errorBody(
               new ChatException(
-                  ErrorCode.MALFORMED, "/ws: expected a WebSocket upgrade (GET, Upgrade: websocket)")));
+                  ErrorCode.MALFORMED,
+                  "/ws: expected a WebSocket upgrade (GET, Upgrade: websocket)")));
       return;
     }
     String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
@@ -207,7 +208,8 @@ public final class WebSocketEndpoint implements HttpHandler {
               .getIoThread()
               .executeAtInterval(
                   () -> {
-                    if (connection.silentNanos() > TimeUnit.MILLISECONDS.toNanos(intervalMs * 5 / 2)) {
+                    if (connection.silentNanos()
+                        > TimeUnit.MILLISECONDS.toNanos(intervalMs * 5 / 2)) {
                       log.debug("{}: no answer to heartbeats, dropping", connection);
                       connection.abort();
                     } else {

@@ -56,8 +56,7 @@ class CommandLineTest {
     assertThatThrownBy(
             () -> CommandLine.parse(new String[0], Map.of("CHAT_MONGO_URI", "http://db")))
         .hasMessageContaining("CHAT_MONGO_URI");
-    assertThatThrownBy(
-            () -> CommandLine.parse(new String[0], Map.of("CHAT_ALLOWED_ORIGINS", "*")))
+    assertThatThrownBy(() -> CommandLine.parse(new String[0], Map.of("CHAT_ALLOWED_ORIGINS", "*")))
         .hasMessageContaining("CHAT_ALLOWED_ORIGINS");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--bogus"}, Map.of()))
         .hasMessage("unknown option '--bogus'");
@@ -87,8 +86,7 @@ class CommandLineTest {
 
   @Test
   void memoryStoreCanBeChosen() {
-    assertThat(
-            CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
+    assertThat(CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
         .isEqualTo(ChatServer.Storage.MEMORY);
   }
 }
