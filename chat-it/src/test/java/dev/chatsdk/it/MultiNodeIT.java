@@ -126,7 +126,13 @@ class MultiNodeIT {
                         && erin.receivedIds(group.id()).containsAll(sent)
                         && erinOnNode1.receivedIds(group.id()).containsAll(all)
                         && carol.receivedIds(group.id()).containsAll(reply)))
-        .as("every member's sessions on nodes 1, 2 and 3 receive the group's messages")
+        .as(
+            "every member's sessions on nodes 1, 2 and 3 receive the group's messages; missing:"
+                + " dave %s, erin@3 %s, erin@1 %s, carol %s",
+            missing(dave, group.id(), all),
+            missing(erin, group.id(), sent),
+            missing(erinOnNode1, group.id(), all),
+            missing(carol, group.id(), reply))
         .isTrue();
     for (Participant p : List.of(carol, dave, erin, erinOnNode1)) {
       assertThat(p.receivedIds(group.id())).as(p.username).doesNotHaveDuplicates();
@@ -259,6 +265,11 @@ class MultiNodeIT {
   }
 
   // --- helpers
+
+  static List<String> missing(Participant p, String conversationId, List<String> expected) {
+    List<String> got = p.receivedIds(conversationId);
+    return expected.stream().filter(id -> !got.contains(id)).toList();
+  }
 
   private Participant connectAgain(Participant p, NodeProcess node) {
     Participant again = Participant.connect(p, node.baseUri());
