@@ -54,7 +54,19 @@ export async function logout(): Promise<void> {
   endSession();
 }
 
+let lastSessionRecheck = 0;
+
 async function handleSessionLost(): Promise<void> {
+  // A socket closed for its token (4001) while the cookie may already hold a newer session:
+  // ask REST once a minute before sending the user back to the sign-in form.
+  if (Date.now() - lastSessionRecheck > 60_000) {
+    lastSessionRecheck = Date.now();
+    const me = await api.me().catch(() => null);
+    if (me) {
+      client.start();
+      return;
+    }
+  }
   endSession();
   chatStore.getState().notify('info', 'Your session ended. Please sign in again.');
 }

@@ -289,6 +289,13 @@ describe('ChatClient sends', () => {
     expect(store.getState().conversations.g1).toBeUndefined();
   });
 
+  it('applies profile changes from user frames, including my own', () => {
+    latest().receive({ type: 'user', user: { id: BOB, username: 'bob', displayName: 'Robert', avatarId: 'a1' } });
+    latest().receive({ type: 'user', user: { ...ME, displayName: 'Me Renamed' } });
+    expect(store.getState().users[BOB]).toMatchObject({ displayName: 'Robert', avatarId: 'a1' });
+    expect(store.getState().me?.displayName).toBe('Me Renamed');
+  });
+
   it('ignores frames that are not JSON', () => {
     latest().onmessage?.({ data: 'not json' });
     expect(store.getState().connection).toBe('online');

@@ -376,6 +376,11 @@ export class ChatClient {
       case 'conversation':
         this.onConversation(f);
         break;
+      case 'user':
+        // A profile change (name, avatar) of someone sharing a conversation, or of this user.
+        s.upsertUsers([f.user]);
+        if (s.me && f.user.id === s.me.id) s.setMe({ ...s.me, ...f.user });
+        break;
       case 'error':
         this.onError(f);
         break;

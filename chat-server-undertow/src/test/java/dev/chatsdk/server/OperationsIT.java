@@ -36,9 +36,16 @@ class OperationsIT {
   }
 
   @Test
-  void staticPagesCarryAContentSecurityPolicy() {
-    try (TestServer server = TestServer.builder().inMemory().start()) {
+  void staticPagesCarryAContentSecurityPolicyAndCookiesCanBeSecure() {
+    try (TestServer server =
+        TestServer.builder().inMemory().configure(b -> b.secureCookies(true)).start()) {
       Api api = new Api(server.baseUri());
+      Api.Resp signup =
+          api.post(
+              "/api/auth/signup",
+              null,
+              Map.of("username", Api.unique("sec"), "password", "correct horse battery"));
+      assertThat(signup.header("Set-Cookie").orElseThrow()).contains("; Secure");
       Api.Resp page = api.get("/", null);
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.header("Content-Type").orElseThrow()).startsWith("text/html");

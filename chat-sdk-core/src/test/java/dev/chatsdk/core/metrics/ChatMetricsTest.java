@@ -25,7 +25,7 @@ class ChatMetricsTest {
   @Test
   void engineEventsBecomeMetersOnTheGivenRegistry() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ChatMetrics metrics = ChatMetrics.create(Tags.of("node", "n1"));
+    ChatMetrics metrics = new ChatMetrics(Tags.of("node", "n1"));
     metrics.bindTo(registry);
     InMemoryUserStore users = new InMemoryUserStore();
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
@@ -87,7 +87,7 @@ class ChatMetricsTest {
 
   @Test
   void eventsBeforeBindingAreIgnoredExceptTheSessionGauge() {
-    ChatMetrics metrics = ChatMetrics.create();
+    ChatMetrics metrics = new ChatMetrics();
     metrics.sessionOpened();
     metrics.messageReceived();
     metrics.storeLatency("append", Duration.ofMillis(1), true);
