@@ -78,6 +78,7 @@ class MultiNodeIT {
     Participant bob = join("bob", n2);
     Conversation direct =
         alice.client.api().createDirect(bob.id()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    settle(alice, direct.id(), alice, bob);
 
     List<String> fromAlice = sendAll(alice, direct.id(), "alice->bob", 5);
     List<String> fromBob = sendAll(bob, direct.id(), "bob->alice", 5);
@@ -88,7 +89,9 @@ class MultiNodeIT {
                 () ->
                     bob.receivedIds(direct.id()).containsAll(fromAlice)
                         && alice.receivedIds(direct.id()).containsAll(fromBob)))
-        .as("each side receives the other's messages across nodes")
+        .as(
+            "each side receives the other's messages across nodes; missing: bob %s, alice %s",
+            missing(bob, direct.id(), fromAlice), missing(alice, direct.id(), fromBob))
         .isTrue();
     assertThat(bob.receivedIds(direct.id())).doesNotHaveDuplicates();
     assertThat(alice.receivedIds(direct.id())).doesNotHaveDuplicates();
@@ -112,6 +115,7 @@ class MultiNodeIT {
             .createGroup("all nodes", List.of(dave.id(), erin.id()))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
+    settle(carol, group.id(), carol, dave, erin, erinOnNode1);
 
     List<String> sent = sendAll(carol, group.id(), "fan-out", 4);
     List<String> reply = sendAll(erin, group.id(), "reply", 2);
@@ -141,6 +145,35 @@ class MultiNodeIT {
 
   @Test
   @Order(3)
+  void messagesSentRightAfterAConversationIsCreatedReachEveryNode() throws Exception {
+    Participant lena = join("lena", n1);
+    Participant mike = join("mike", n2);
+    Participant nora = join("nora", n3);
+    Conversation group =
+        lena.client
+            .api()
+            .createGroup("brand new", List.of(mike.id(), nora.id()))
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
+
+    // no warm-up: the first messages of a new conversation are sent at once
+    List<String> sent = sendAll(lena, group.id(), "first", 3);
+
+    assertThat(
+            Participant.await(
+                Duration.ofSeconds(20),
+                () ->
+                    mike.receivedIds(group.id()).containsAll(sent)
+                        && nora.receivedIds(group.id()).containsAll(sent)))
+        .as(
+            "the first messages of a new group reach members on other nodes; missing: mike %s,"
+                + " nora %s",
+            missing(mike, group.id(), sent), missing(nora, group.id(), sent))
+        .isTrue();
+  }
+
+  @Test
+  @Order(4)
   void presenceIsConsistentAcrossNodesWhileAnySessionRemains() throws Exception {
     Participant observer = join("observer", n1);
     Participant frank = join("frank", n3);
@@ -165,7 +198,7 @@ class MultiNodeIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void nginxBalancesHttpAndWebSocketsOverTwoNodes() throws Exception {
     try (NginxProcess nginx = NginxProcess.start(work, List.of(n1.port(), n2.port()))) {
       Participant gina = Participant.join("gina", nginx.baseUri(), nginx.baseUri());
@@ -174,6 +207,7 @@ class MultiNodeIT {
       cleanup.add(hugo);
       Conversation direct =
           gina.client.api().createDirect(hugo.id()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+      settle(gina, direct.id(), gina, hugo);
 
       List<String> fromGina = sendAll(gina, direct.id(), "via nginx", 3);
       List<String> fromHugo = sendAll(hugo, direct.id(), "via nginx too", 3);
@@ -196,7 +230,7 @@ class MultiNodeIT {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void killingANodeMidStreamLosesNoAckedMessageAndDeliversNoneTwice() throws Exception {
     SwitchableProxy front = new SwitchableProxy(n3.port());
     cleanup.add(front);
@@ -207,6 +241,7 @@ class MultiNodeIT {
     Participant kate = join("kate", n3);
     Conversation direct =
         ivan.client.api().createDirect(judy.id()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+    settle(ivan, direct.id(), ivan, judy);
     assertThat(awaitOnlineEverywhere(judy, kate.id(), true, Duration.ofSeconds(10))).isTrue();
 
     int count = 40;
@@ -239,7 +274,10 @@ class MultiNodeIT {
                 () ->
                     judy.receivedIds(direct.id()).containsAll(ivanIds)
                         && ivan.receivedIds(direct.id()).containsAll(judyIds)))
-        .as("every acked message reaches the other side, across the node's death")
+        .as(
+            "every acked message reaches the other side, across the node's death; missing: judy"
+                + " %s, ivan %s",
+            missing(judy, direct.id(), ivanIds), missing(ivan, direct.id(), judyIds))
         .isTrue();
     assertThat(judy.receivedIds(direct.id())).doesNotHaveDuplicates();
     assertThat(ivan.receivedIds(direct.id())).doesNotHaveDuplicates();
@@ -265,6 +303,35 @@ class MultiNodeIT {
   }
 
   // --- helpers
+
+  /**
+   * Sends warm-up messages until every session has received at least one message of the
+   * conversation, so the nodes' channels are live and each client tracks the conversation. Kept
+   * apart from {@link #messagesSentRightAfterAConversationIsCreatedReachEveryNode}, which checks
+   * the first messages of a new conversation themselves.
+   */
+  static void settle(Participant sender, String conversationId, Participant... sessions)
+      throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (System.nanoTime() < deadline) {
+      sender.client.send(conversationId, "warm-up").toCompletableFuture().get(10, TimeUnit.SECONDS);
+      boolean all =
+          Participant.await(
+              Duration.ofMillis(700),
+              () -> {
+                for (Participant p : sessions) {
+                  if (p.receivedIds(conversationId).isEmpty()) {
+                    return false;
+                  }
+                }
+                return true;
+              });
+      if (all) {
+        return;
+      }
+    }
+    throw new AssertionError("conversation " + conversationId + ": not live everywhere in 20 s");
+  }
 
   static List<String> missing(Participant p, String conversationId, List<String> expected) {
     List<String> got = p.receivedIds(conversationId);
