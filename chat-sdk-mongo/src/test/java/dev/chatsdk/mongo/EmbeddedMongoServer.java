@@ -2,6 +2,7 @@ package dev.chatsdk.mongo;
 
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,11 +16,11 @@ import org.jspecify.annotations.Nullable;
  * the store go away and come back with its data. Not thread-safe.
  */
 public final class EmbeddedMongoServer implements AutoCloseable {
-  private final Path file;
+  private final @Nullable Path file;
   private final int port;
   private @Nullable MongoServer server;
 
-  private EmbeddedMongoServer(Path file, int port) {
+  private EmbeddedMongoServer(@Nullable Path file, int port) {
     this.file = file;
     this.port = port;
   }
@@ -31,12 +32,20 @@ public final class EmbeddedMongoServer implements AutoCloseable {
     return embedded;
   }
 
+  /** Starts a server keeping its data in memory (lost on {@link #stop()}); faster than H2. */
+  public static EmbeddedMongoServer startInMemory() {
+    EmbeddedMongoServer embedded = new EmbeddedMongoServer(null, freePort());
+    embedded.start();
+    return embedded;
+  }
+
   /** (Re)starts the server on its port, reopening the data file. */
   public void start() {
     if (server != null) {
       return;
     }
-    MongoServer started = new MongoServer(new H2Backend(file.toString()));
+    MongoServer started =
+        new MongoServer(file == null ? new MemoryBackend() : new H2Backend(file.toString()));
     started.bind(new InetSocketAddress("127.0.0.1", port));
     server = started;
   }
@@ -53,11 +62,6 @@ public final class EmbeddedMongoServer implements AutoCloseable {
   /** A connection string for this server. */
   public String connectionString() {
     return "mongodb://127.0.0.1:" + port;
-  }
-
-  /** The data file. */
-  public Path file() {
-    return file;
   }
 
   @Override

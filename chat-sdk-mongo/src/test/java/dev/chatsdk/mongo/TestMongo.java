@@ -34,6 +34,16 @@ public final class TestMongo implements AutoCloseable {
     return new TestMongo(server, server.connectionString());
   }
 
+  /** The real MongoDB of {@code CHAT_TEST_MONGO_URI}, else an embedded one in memory. */
+  public static TestMongo openInMemory() {
+    String uri = System.getenv(URI_ENV);
+    if (uri != null && !uri.isBlank()) {
+      return new TestMongo(null, uri);
+    }
+    EmbeddedMongoServer server = EmbeddedMongoServer.startInMemory();
+    return new TestMongo(server, server.connectionString());
+  }
+
   /** Whether this is a real MongoDB rather than the embedded server. */
   public boolean isReal() {
     return embedded == null;

@@ -316,6 +316,8 @@ public abstract class MessageStoreContractTest {
         .isEqualTo(m.subList(2, 6));
     assertThat(await(store().page(conv, new HistoryQuery(s.get(1), s.get(6), 2))))
         .isEqualTo(m.subList(2, 4));
+    assertThat(await(store().page(conv, new HistoryQuery(s.get(6), s.get(1), 10)))).isEmpty();
+    assertThat(await(store().page(conv, new HistoryQuery(s.get(3), s.get(4), 10)))).isEmpty();
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.chatsdk.core.memory;
 
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
@@ -9,14 +10,24 @@ import java.security.SecureRandom;
  */
 final class Ids {
   private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
-  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** One generator per thread, so id generation never contends on a shared lock. */
+  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(Ids::newRandom);
 
   private Ids() {}
+
+  private static SecureRandom newRandom() {
+    try {
+      return SecureRandom.getInstance("DRBG");
+    } catch (NoSuchAlgorithmException e) {
+      return new SecureRandom();
+    }
+  }
 
   /** A new id. */
   static String next() {
     byte[] random = new byte[10];
-    RANDOM.nextBytes(random);
+    RANDOM.get().nextBytes(random);
     char[] out = new char[26];
     long time = System.currentTimeMillis() & 0xFFFF_FFFF_FFFFL;
     for (int i = 9; i >= 0; i--) {

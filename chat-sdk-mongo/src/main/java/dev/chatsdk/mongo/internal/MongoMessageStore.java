@@ -551,10 +551,12 @@ public final class MongoMessageStore implements MessageStore {
                                 .filter(d -> !Boolean.TRUE.equals(d.getBoolean("del")))
                                 .count());
               }
+              // Many numbers: count on the server over the conversation's range of _id keys.
               Bson filter =
                   Filters.and(
+                      Filters.gt("_id", Docs.seqKey(conversationId, Math.max(0, afterSeq))),
+                      Filters.lte("_id", Docs.seqKey(conversationId, top)),
                       Filters.eq("c", conversationId),
-                      Filters.gt("s", afterSeq),
                       Filters.ne("from", userId),
                       Filters.eq("del", false));
               return Reactive.first(() -> messages.countDocuments(filter))

@@ -31,7 +31,11 @@ public final class Schema {
   /** Per-conversation counters: {@code _id} = conversation id, {@code n} = last value taken. */
   public static final String COUNTERS = "conversation_counters";
 
-  /** Messages: {@code _id} = {@link Docs#seqKey}(conversation, seq). */
+  /**
+   * Messages: {@code _id} = {@link Docs#seqKey}(conversation, seq), which makes {@code
+   * (conversationId, seq)} unique and orders a conversation's messages by seq in the {@code _id}
+   * index (so no second index on them is needed).
+   */
   public static final String MESSAGES = "messages";
 
   /**
@@ -96,8 +100,7 @@ public final class Schema {
             new IndexModel(Indexes.ascending("mid"), named(unique, "message_id_unique")),
             new IndexModel(Indexes.ascending("mid", "m"), named(unique, "message_version")),
             new IndexModel(
-                Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique")),
-            new IndexModel(Indexes.ascending("c", "s"), named(unique, "conversation_seq"))));
+                Indexes.ascending("c", "from", "cmid"), named(unique, "idempotency_unique"))));
     plan.put(CHANGES, List.of());
     plan.put(
         READ_MARKERS,
@@ -115,34 +118,33 @@ public final class Schema {
             new IndexModel(
                 Indexes.ascending("files_id", "n"),
                 new IndexOptions().unique(true).name("files_id_1_n_1"))));
-    CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
-    for (Map.Entry<String, List<IndexModel>> entry : plan.entrySet()) {
-      chain =
-          chain
-              .thenCompose(ignored -> createCollection(entry.getKey()))
-              .thenCompose(ignored -> createIndexes(entry.getKey(), entry.getValue()));
-    }
-    return chain;
+    // Listed without a server-side filter: not every wire server applies one.
+    return Reactive.list(database::listCollectionNames)
+        .thenCompose(
+            existing -> {
+              CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+              for (Map.Entry<String, List<IndexModel>> entry : plan.entrySet()) {
+                String name = entry.getKey();
+                if (!existing.contains(name)) {
+                  chain = chain.thenCompose(ignored -> createCollection(name));
+                }
+                chain = chain.thenCompose(ignored -> createIndexes(name, entry.getValue()));
+              }
+              return chain;
+            });
   }
 
   private CompletableFuture<Void> createCollection(String name) {
-    return Reactive.list(() -> database.listCollectionNames().filter(new Document("name", name)))
-        .thenCompose(
-            names -> {
-              if (!names.isEmpty()) {
-                return CompletableFuture.completedFuture(null);
+    return Reactive.done(() -> database.createCollection(name))
+        .handle(
+            (ok, error) -> {
+              // Another node created it meanwhile ("NamespaceExists"): fine.
+              if (error != null
+                  && !(Errors.unwrap(error).getCause() instanceof MongoCommandException e
+                      && e.getErrorCode() == NAMESPACE_EXISTS)) {
+                throw Errors.map(error);
               }
-              return Reactive.done(() -> database.createCollection(name))
-                  .handle(
-                      (ok, error) -> {
-                        // Another node created it meanwhile ("NamespaceExists"): fine.
-                        if (error != null
-                            && !(Errors.unwrap(error).getCause() instanceof MongoCommandException e
-                                && e.getErrorCode() == NAMESPACE_EXISTS)) {
-                          throw Errors.map(error);
-                        }
-                        return null;
-                      });
+              return null;
             });
   }
 
