@@ -9,7 +9,7 @@ import { ServerProcess } from './server';
 const RESULTS = fileURLToPath(new URL('../test-results', import.meta.url));
 const JAR = process.env.CHAT_SERVER_JAR!;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT = 15_000;
+const WAIT = 20_000;
 
 let server: ServerProcess;
 let browser: Browser;
@@ -234,6 +234,53 @@ describe('web demo in Chromium against the real server', () => {
     await shot(carol, '06-group-phone');
   });
 
+  it('loads older history by pages, in order and without duplicates', async () => {
+    const groupId = await alice.page.evaluate(async () => {
+      const r = await fetch('/api/conversations');
+      const list = (await r.json()) as { conversations: { conversation: { id: string; title?: string } }[] };
+      return list.conversations.find((c) => c.conversation.title === 'Weekend plans')!.conversation.id;
+    });
+    const status = await alice.page.evaluate(async (id) => {
+      const codes: number[] = [];
+      for (let i = 1; i <= 40; i++) {
+        const r = await fetch(`/api/conversations/${id}/messages`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ clientMsgId: `bulk-${i}-${crypto.randomUUID()}`, body: `bulk ${i}` }),
+        });
+        codes.push(r.status);
+      }
+      return codes;
+    }, groupId);
+    expect(status.every((c) => c === 201 || c === 200)).toBe(true);
+    await seeMessage(bob, 'bulk 40');
+
+    await bob.page.reload();
+    await openConversationTitled(bob, 'Weekend plans');
+    await seeMessage(bob, 'bulk 40');
+    expect(await bob.page.locator('[data-testid=message-list] [data-testid=message]').count()).toBeLessThan(42);
+    for (let i = 0; i < 5 && !(await messageBodies(bob)).includes('Group hello'); i++) {
+      await bob.page.getByTestId('message-list').evaluate((el) => (el.scrollTop = 0));
+      await bob.page.waitForTimeout(400);
+    }
+    const bodies = await messageBodies(bob);
+    expect(bodies).toEqual(['Group hello', 'Hi all', ...Array.from({ length: 40 }, (_, i) => `bulk ${i + 1}`)]);
+    await bob.page.getByTestId('day-separator').first().waitFor({ timeout: WAIT });
+  });
+
+  it('lets the group admin remove a member, whose list then drops the group', async () => {
+    await openConversationTitled(alice, 'Weekend plans');
+    await alice.page.getByTestId('members-button').click();
+    const carolRow = alice.page.locator('[data-testid=member-row]', { hasText: carol.name });
+    await carolRow.getByRole('button', { name: `Remove ${carol.name}` }).click();
+    await carolRow.waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('members-dialog').getByRole('button', { name: 'Close' }).click();
+    await carol.page
+      .locator('[data-testid=conversation-item]', { hasText: 'Weekend plans' })
+      .waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('chat-subtitle').filter({ hasText: '2 members' }).waitFor({ timeout: WAIT });
+  });
+
   it('uploads an avatar that the other user then sees', async () => {
     await alice.page.getByTestId('nav-profile').click();
     await alice.page.getByTestId('member-since').waitFor({ timeout: WAIT });
@@ -244,11 +291,12 @@ describe('web demo in Chromium against the real server', () => {
     });
     await alice.page.getByTestId('avatar-preview').waitFor({ timeout: WAIT });
     await alice.page.getByTestId('avatar-upload').click();
-    await alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]').waitFor({ timeout: WAIT });
+    const own = alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]');
+    await own.waitFor({ timeout: WAIT });
+    await own.evaluate((el) => (el as HTMLImageElement).decode());
     await shot(alice, '07-profile');
 
-    // Bob's app refreshes people periodically; a reload shows it at once.
-    await bob.page.reload();
+    // Bob shares a conversation with Alice: the server tells his session (a `user` frame).
     await bob.page.getByTestId('tab-people').click();
     await bob.page.getByTestId('search-input').fill(alice.username);
     const img = bob.page.locator(`[data-testid=person-item][data-username="${alice.username}"] img[data-testid=avatar-img]`);
@@ -274,8 +322,8 @@ describe('web demo in Chromium against the real server', () => {
     await shot(alice, '08-offline');
 
     await server.start();
-    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
-    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
+    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
     await seeMessage(alice, 'sent while the server was down', 'delivered');
     await seeMessage(bob, 'sent while the server was down');
     await send(bob, 'back again');
@@ -291,6 +339,23 @@ describe('web demo in Chromium against the real server', () => {
     await openConversationTitled(bob, alice.name);
     await seeMessage(bob, 'back again');
     expect(await messageBodies(bob)).toEqual(after);
+  }, 120_000);
+
+  it('edits and deletes an own message, seen by the other side', async () => {
+    const own = alice.page.locator('[data-testid=message][data-own=true]', { hasText: 'sent while the server was down' });
+    await own.hover();
+    await own.getByTestId('edit-button').click();
+    await alice.page.getByTestId('edit-input').fill('edited after the restart');
+    await alice.page.getByTestId('edit-input').press('Enter');
+    await seeMessage(bob, 'edited after the restart');
+    expect(await messageBodies(bob)).not.toContain('sent while the server was down');
+
+    const ping = alice.page.locator('[data-testid=message][data-own=true]', { hasText: 'ping 2' });
+    await ping.hover();
+    await ping.getByTestId('delete-button').click();
+    await bob.page.locator('[data-testid=message][data-deleted=true]').first().waitFor({ timeout: WAIT });
+    expect(await messageBodies(bob)).not.toContain('ping 2');
+    expect(await messageBodies(alice)).toEqual(await messageBodies(bob));
   });
 
   it('logs out and is shown offline to the other user', async () => {
@@ -317,6 +382,7 @@ describe('web demo in Chromium against the real server', () => {
   });
 
   it('ran without page errors, dialogs or CSP violations', () => {
+    expect(server.unexpectedExit).toBeNull();
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(cspViolations).toEqual([]);

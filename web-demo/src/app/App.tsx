@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { chatStore, useChat } from '../stores';
+import { selectUnread } from '../stores/selectors';
 import { AuthScreen } from '../features/auth/AuthScreen';
 import { Sidebar } from '../features/conversations/Sidebar';
 import { ChatPane } from '../features/messages/ChatPane';
@@ -64,11 +65,20 @@ function Shell() {
   );
 }
 
+/** Shows the number of unread messages in the tab title. */
+function useUnreadTitle() {
+  const unread = useChat((s) => Object.keys(s.conversations).reduce((n, id) => n + selectUnread(s, id), 0));
+  useEffect(() => {
+    document.title = unread > 0 ? `(${unread}) Chat` : 'Chat';
+  }, [unread]);
+}
+
 export function App() {
   const auth = useChat((s) => s.auth);
   useEffect(() => {
     void bootstrap();
   }, []);
+  useUnreadTitle();
   return (
     <>
       {auth === 'unknown' ? (

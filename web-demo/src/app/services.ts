@@ -23,6 +23,17 @@ export const client = new ChatClient({
 
 export const history = new HistoryLoader(chatStore);
 
+// Presence frames missed while disconnected are caught up from REST on every (re)connect.
+chatStore.subscribe((s, prev) => {
+  if (s.connection === 'online' && prev.connection !== 'online') void refreshUsers();
+});
+
+// Back online or back to the tab: try now instead of waiting out the backoff.
+window.addEventListener('online', () => client.reconnectNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') client.reconnectNow();
+});
+
 /** Finds out whether the cookie still holds a session; starts the app if so. */
 export async function bootstrap(): Promise<void> {
   try {
@@ -54,7 +65,19 @@ export async function logout(): Promise<void> {
   endSession();
 }
 
+let lastSessionRecheck = 0;
+
 async function handleSessionLost(): Promise<void> {
+  // A socket closed for its token (4001) while the cookie may already hold a newer session:
+  // ask REST once a minute before sending the user back to the sign-in form.
+  if (Date.now() - lastSessionRecheck > 60_000) {
+    lastSessionRecheck = Date.now();
+    const me = await api.me().catch(() => null);
+    if (me) {
+      client.start();
+      return;
+    }
+  }
   endSession();
   chatStore.getState().notify('info', 'Your session ended. Please sign in again.');
 }

@@ -155,6 +155,19 @@ describe('ChatClient connection', () => {
     expect(ws.sentOfType('send').map((f) => f.clientMsgId)).toEqual([id]);
   });
 
+  it('reconnects at once when asked during a backoff wait, and not while connected', () => {
+    client.start();
+    serverAccepts();
+    client.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    latest().drop(1006);
+    clock.advance(100);
+    expect(sockets).toHaveLength(1);
+    client.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
   it('stops and reports the session lost on close 4001', () => {
     client.start();
     serverAccepts();
@@ -287,6 +300,13 @@ describe('ChatClient sends', () => {
       conversation: { id: 'g1', kind: 'group', title: 'Team', members: [{ userId: BOB, role: 'admin' }] },
     });
     expect(store.getState().conversations.g1).toBeUndefined();
+  });
+
+  it('applies profile changes from user frames, including my own', () => {
+    latest().receive({ type: 'user', user: { id: BOB, username: 'bob', displayName: 'Robert', avatarId: 'a1' } });
+    latest().receive({ type: 'user', user: { ...ME, displayName: 'Me Renamed' } });
+    expect(store.getState().users[BOB]).toMatchObject({ displayName: 'Robert', avatarId: 'a1' });
+    expect(store.getState().me?.displayName).toBe('Me Renamed');
   });
 
   it('ignores frames that are not JSON', () => {

@@ -132,6 +132,13 @@ export class ChatClient {
     this.store.getState().setConnection('idle');
   }
 
+  /** Skips the rest of a reconnect wait (the browser says it is back online, the tab is shown). */
+  reconnectNow(): void {
+    if (!this.running || this.socket !== null || this.reconnectTimer === null) return;
+    this.clearTimer('reconnectTimer');
+    this.connect();
+  }
+
   /** Whether the socket is open and the server said hello. */
   isReady(): boolean {
     return this.ready;
@@ -375,6 +382,11 @@ export class ChatClient {
         break;
       case 'conversation':
         this.onConversation(f);
+        break;
+      case 'user':
+        // A profile change (name, avatar) of someone sharing a conversation, or of this user.
+        s.upsertUsers([f.user]);
+        if (s.me && f.user.id === s.me.id) s.setMe({ ...s.me, ...f.user });
         break;
       case 'error':
         this.onError(f);

@@ -99,7 +99,8 @@ export type ServerFrame =
   | { type: 'pong'; ref?: string; serverTime?: string }
   | { type: 'synced'; ref?: string; cursors?: Record<string, number> }
   | { type: 'reauth'; expiresAt: string }
-  | { type: 'authenticated'; ref?: string; expiresAt: string };
+  | { type: 'authenticated'; ref?: string; expiresAt: string }
+  | { type: 'user'; user: User };
 
 export type ClientFrame =
   | { type: 'send'; ref?: string; conversationId: string; clientMsgId: string; body: string }

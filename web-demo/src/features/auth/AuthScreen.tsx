@@ -46,6 +46,7 @@ export function AuthScreen() {
           <label className="form-control w-full">
             <span className="label-text">Username</span>
             <input className="input input-bordered w-full" autoComplete="username" required minLength={3} maxLength={32}
+              pattern="[A-Za-z0-9_.\-]+" title="3 to 32 letters, digits, _ . or -"
               value={username} onChange={(e) => setUsername(e.target.value)} data-testid="auth-username" />
           </label>
           {mode === 'signup' && (

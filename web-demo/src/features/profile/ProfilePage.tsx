@@ -4,11 +4,11 @@ import { chatStore, useChat } from '../../stores';
 import { Avatar } from '../../components/Avatar';
 
 export const MAX_AVATAR_BYTES = 5 * 1024 * 1024;
-export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'];
+export const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/gif'];
 
 /** Checks a picked file before upload; the server checks again (size, sniffed type, dimensions). */
 export function avatarFileError(file: { size: number; type: string }): string | null {
-  if (!AVATAR_TYPES.includes(file.type)) return 'Pick a PNG, JPEG, GIF or WebP image.';
+  if (!AVATAR_TYPES.includes(file.type)) return 'Pick a PNG, JPEG or GIF image.';
   if (file.size > MAX_AVATAR_BYTES) return 'The picture must be at most 5 MiB.';
   return null;
 }
@@ -106,7 +106,7 @@ export function ProfilePage() {
 
       <div className="flex flex-col gap-2">
         <label className="form-control">
-          <span className="label-text">Profile picture (PNG, JPEG, GIF or WebP, up to 5 MiB)</span>
+          <span className="label-text">Profile picture (PNG, JPEG or GIF, up to 5 MiB)</span>
           <input type="file" accept={AVATAR_TYPES.join(',')} className="file-input file-input-bordered w-full"
             onChange={pick} data-testid="avatar-file" />
         </label>

@@ -8,6 +8,7 @@ describe('avatarFileError', () => {
   });
   it('refuses other types and larger files with a message', () => {
     expect(avatarFileError({ type: 'image/svg+xml', size: 10 })).toMatch(/PNG, JPEG/);
+    expect(avatarFileError({ type: 'image/webp', size: 10 })).toMatch(/PNG, JPEG/);
     expect(avatarFileError({ type: 'image/png', size: MAX_AVATAR_BYTES + 1 })).toMatch(/5 MiB/);
   });
 });

@@ -20,6 +20,13 @@ final class Threads {
    * its client is unreachable).
    */
   static Set<String> leftOver(Set<Thread> before, long millis) throws InterruptedException {
+    return leftOver(before, millis, name -> false);
+  }
+
+  /** As {@link #leftOver(Set, long)}, not counting threads whose name {@code ignore} accepts. */
+  static Set<String> leftOver(
+      Set<Thread> before, long millis, java.util.function.Predicate<String> ignore)
+      throws InterruptedException {
     long deadline = System.currentTimeMillis() + millis;
     Set<String> names;
     do {
@@ -29,6 +36,7 @@ final class Threads {
               .filter(t -> !before.contains(t))
               .filter(t -> !isJvmOwned(t))
               .map(Thread::getName)
+              .filter(name -> !ignore.test(name))
               .collect(Collectors.toSet());
       if (names.isEmpty()) {
         return names;
@@ -42,10 +50,12 @@ final class Threads {
   static boolean isServerThread(String name) {
     return name.startsWith("XNIO")
         || name.startsWith("xnio")
-        || name.startsWith("chat-engine")
-        || name.startsWith("chat-server")
-        || name.startsWith("chat-password")
-        || name.startsWith("chat-memory");
+        || name.startsWith("chat-engine-")
+        || name.startsWith("chat-jwt-verify-")
+        || name.startsWith("chat-password-hashing-")
+        || name.startsWith("chat-server-")
+        || name.startsWith("chat-inprocess-bus")
+        || name.startsWith("chat-inmemory-presence");
   }
 
   private static boolean isJvmOwned(Thread t) {

@@ -353,7 +353,7 @@ class ChatEngineDeliveryTest {
     a.sendMessage(d.id(), "k2", "this is far too long");
     List<Map<String, Object>> errors = a.awaitCount("error", 2);
     assertThat(errors.get(0).get("code")).isEqualTo("invalid_argument");
-    assertThat(errors.get(1).get("code")).isEqualTo("too_large");
+    assertThat(errors.get(1).get("code")).isEqualTo("invalid_argument");
     assertThat((String) errors.get(1).get("message")).contains("20").contains("10");
   }
 

@@ -103,10 +103,13 @@ public final class RedisCluster implements AutoCloseable {
   public void close() {
     try {
       presence.close();
-      bus.close();
     } finally {
-      if (ownedResources != null) {
-        LettuceSupport.shutdownResources(ownedResources);
+      try {
+        bus.close();
+      } finally {
+        if (ownedResources != null) {
+          LettuceSupport.shutdownResources(ownedResources);
+        }
       }
     }
   }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** A presence node in another JVM is killed with SIGKILL; the surviving node must notice. */
 class KilledNodeIT {
-  private static final long TTL_MS = 2000;
+  private static final long TTL_MS = 3000;
   private static final long HEARTBEAT_MS = 500;
 
   private String uri;
@@ -79,7 +79,7 @@ class KilledNodeIT {
     Instant killedAt = Instant.now();
     assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-    Duration bound = Duration.ofMillis(TTL_MS + 2 * HEARTBEAT_MS + 1000);
+    Duration bound = Duration.ofMillis(TTL_MS + 2 * HEARTBEAT_MS + 3000);
     Presence change = listener.next(bound);
     assertThat(change).as("ivan reported offline within %s", bound).isNotNull();
     assertThat(change.userId()).isEqualTo("ivan");
@@ -92,6 +92,46 @@ class KilledNodeIT {
     assertThat(after.get("judy").online()).as("judy still has a session here").isTrue();
     assertThat(listener.next(Duration.ofMillis(3 * HEARTBEAT_MS))).isNull();
     assertThat(expiries).containsExactly("victim:3:1");
+  }
+
+  @Test
+  void nodePausedBeyondItsLeaseIsExpiredThenRestoresItsSessionsWhenItResumes() throws Exception {
+    survivor =
+        RedisPresenceRegistry.builder()
+            .redisUri(uri)
+            .keyPrefix(prefix)
+            .nodeId("survivor")
+            .leaseTtl(Duration.ofMillis(TTL_MS))
+            .heartbeatInterval(Duration.ofMillis(HEARTBEAT_MS))
+            .build();
+    RecordingPresenceListener listener = new RecordingPresenceListener();
+    survivor.addListener(listener);
+    child = startNode("sleeper", "kate:k1");
+    assertThat(listener.next(Duration.ofSeconds(5))).isEqualTo(new Presence("kate", true, null));
+
+    signal("STOP");
+    try {
+      Presence expired = listener.next(Duration.ofMillis(TTL_MS + 2 * HEARTBEAT_MS + 3000));
+      assertThat(expired).as("kate expired while her node was frozen").isNotNull();
+      assertThat(expired.online()).isFalse();
+    } finally {
+      signal("CONT");
+    }
+
+    assertThat(listener.next(Duration.ofSeconds(5)))
+        .as("the resumed node wrote its session back")
+        .isEqualTo(new Presence("kate", true, null));
+    assertThat(presence("kate").get("kate").online()).isTrue();
+  }
+
+  /** Sends a signal (STOP, CONT) to the child JVM, as a long GC pause or a frozen VM would. */
+  private void signal(String name) throws Exception {
+    Process kill =
+        new ProcessBuilder("kill", "-" + name, Long.toString(child.pid()))
+            .redirectErrorStream(true)
+            .start();
+    assertThat(kill.waitFor(5, TimeUnit.SECONDS)).isTrue();
+    assertThat(kill.exitValue()).as("kill -%s", name).isZero();
   }
 
   private Map<String, Presence> presence(String... users) throws Exception {

@@ -46,8 +46,8 @@ class RedisPresenceRegistryTest {
             .redisUri(uri)
             .keyPrefix(prefix)
             .nodeId(nodeId)
-            .leaseTtl(Duration.ofSeconds(2))
-            .heartbeatInterval(Duration.ofMillis(500))
+            .leaseTtl(Duration.ofSeconds(10))
+            .heartbeatInterval(Duration.ofSeconds(1))
             .build();
     closeables.add(registry);
     return registry;

@@ -2,6 +2,7 @@ package dev.chatsdk.server;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.core.auth.LoginThrottle;
+import dev.chatsdk.server.internal.ClientAddresses;
 import dev.chatsdk.server.internal.Origins;
 import dev.chatsdk.server.internal.ServerRuntime;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -159,9 +161,11 @@ public final class ChatServer implements AutoCloseable {
     private Set<String> allowedOrigins = new LinkedHashSet<>();
     private boolean secureCookies;
     private @Nullable String redisUri;
+    private @Nullable String nodeId;
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private LoginThrottle loginThrottle = LoginThrottle.defaults();
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
 
@@ -284,14 +288,33 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * The Redis URI for the cluster bus (scale-out). This build has no Redis bus wired yet, so a
-     * server configured with one refuses to start rather than silently running single-node.
+     * The Redis URI for the cluster bus and cross-node presence (scale-out), e.g. {@code
+     * redis://redis:6379}; null (the default) runs a single node with the in-process bus. Every
+     * node of a cluster uses the same Redis, the same store and the same JWT secret. The server
+     * does not start when Redis cannot be reached at startup; later outages only pause cross-node
+     * delivery.
      */
     public Builder redisUri(@Nullable String uri) {
       if (uri != null && !uri.startsWith("redis://") && !uri.startsWith("rediss://")) {
-        throw ChatException.invalid("redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
+        throw ChatException.invalid(
+            "redisUri: '" + uri + "' (expected: redis://... or rediss://...)");
       }
       this.redisUri = uri;
+      return this;
+    }
+
+    /**
+     * This node's id in the cluster (presence leases are owned by it), unique among live nodes;
+     * default: the host name, the process id and a random suffix. Only used with {@link
+     * #redisUri(String)}.
+     */
+    public Builder nodeId(String nodeId) {
+      Objects.requireNonNull(nodeId, "nodeId");
+      if (!nodeId.matches("[A-Za-z0-9._:-]{1,100}")) {
+        throw ChatException.invalid(
+            "nodeId: '" + nodeId + "' (expected: 1..100 of A-Z a-z 0-9 . _ : -)");
+      }
+      this.nodeId = nodeId;
       return this;
     }
 
@@ -325,6 +348,16 @@ public final class ChatServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Addresses of reverse proxies (e.g. nginx) whose {@code X-Forwarded-For} header names the real
+     * client for per-address limits. Default: none (the header is ignored, so it cannot be forged).
+     */
+    public Builder trustedProxies(Set<String> proxies) {
+      Objects.requireNonNull(proxies, "proxies");
+      this.trustedProxies = ClientAddresses.normalizeAll(List.copyOf(proxies));
+      return this;
+    }
+
     /** Builds a server (not yet started) from a snapshot of these options. */
     public ChatServer build() {
       return new ChatServer(snapshot());
@@ -342,9 +375,11 @@ public final class ChatServer implements AutoCloseable {
       b.allowedOrigins = Set.copyOf(allowedOrigins);
       b.secureCookies = secureCookies;
       b.redisUri = redisUri;
+      b.nodeId = nodeId;
       b.heartbeatInterval = heartbeatInterval;
       b.shutdownTimeout = shutdownTimeout;
       b.loginThrottle = loginThrottle;
+      b.trustedProxies = Set.copyOf(trustedProxies);
       return b;
     }
 
@@ -398,6 +433,11 @@ public final class ChatServer implements AutoCloseable {
       return Optional.ofNullable(redisUri);
     }
 
+    /** The configured node id, if one was given. */
+    public Optional<String> nodeId() {
+      return Optional.ofNullable(nodeId);
+    }
+
     /** The WebSocket ping interval. */
     public Duration heartbeatInterval() {
       return heartbeatInterval;
@@ -406,6 +446,11 @@ public final class ChatServer implements AutoCloseable {
     /** The graceful shutdown budget. */
     public Duration shutdownTimeout() {
       return shutdownTimeout;
+    }
+
+    /** The trusted reverse proxies. */
+    public Set<String> trustedProxies() {
+      return Set.copyOf(trustedProxies);
     }
 
     /** The login and sign-up throttle. */

@@ -14,6 +14,10 @@ public final class Main {
 
   /** Runs the server until the process is asked to stop. */
   public static void main(String[] args) {
+    // route Undertow's and XNIO's logging through SLF4J like the rest of the server
+    if (System.getProperty("org.jboss.logging.provider") == null) {
+      System.setProperty("org.jboss.logging.provider", "slf4j");
+    }
     int status = run(args, System.getenv(), System.out, System.err);
     if (status >= 0) {
       System.exit(status);

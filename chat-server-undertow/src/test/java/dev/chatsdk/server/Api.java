@@ -63,7 +63,8 @@ final class Api {
   }
 
   HttpRequest.Builder request(String path, @Nullable String token) {
-    HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path.substring(1))).timeout(TIMEOUT);
+    HttpRequest.Builder b =
+        HttpRequest.newBuilder(base.resolve(path.substring(1))).timeout(TIMEOUT);
     if (token != null) {
       b.header("Authorization", "Bearer " + token);
     }
@@ -113,7 +114,12 @@ final class Api {
             "/api/auth/signup",
             null,
             Map.of(
-                "username", username, "password", "correct horse battery", "displayName", username));
+                "username",
+                username,
+                "password",
+                "correct horse battery",
+                "displayName",
+                username));
     if (r.status() != 201) {
       throw new AssertionError("signup " + username + ": " + r);
     }
@@ -126,7 +132,11 @@ final class Api {
 
   /** Creates a direct conversation between the token's user and another; returns its id. */
   String direct(String token, String otherUserId) {
-    Resp r = post("/api/conversations", token, Map.of("kind", "direct", "members", new String[] {otherUserId}));
+    Resp r =
+        post(
+            "/api/conversations",
+            token,
+            Map.of("kind", "direct", "members", new String[] {otherUserId}));
     if (r.status() != 200) {
       throw new AssertionError("direct: " + r);
     }

@@ -123,7 +123,9 @@ class AvatarIT {
   @Test
   void nonImagesAre415() {
     String token = api.signup(Api.unique("ni")).path("token").asText();
-    Api.Resp html = upload(token, "<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8), "image/png");
+    Api.Resp html =
+        upload(
+            token, "<html><script>alert(1)</script>".getBytes(StandardCharsets.UTF_8), "image/png");
     assertThat(html.status()).isEqualTo(415);
     assertThat(html.errorCode()).isEqualTo("unsupported_media_type");
   }

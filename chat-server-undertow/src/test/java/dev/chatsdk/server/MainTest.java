@@ -35,16 +35,26 @@ class MainTest {
   }
 
   @Test
-  void aRedisUriWithoutTheRedisBusRefusesToStart() {
+  void anUnreachableRedisRefusesToStartWithOneClearLine() throws Exception {
+    int closedPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
     assertThat(
             run(
                 Map.of(
-                    "CHAT_REDIS_URI", "redis://127.0.0.1:6379",
-                    "CHAT_STORE", "memory",
-                    "CHAT_PORT", "0",
-                    "CHAT_DATA_DIR", System.getProperty("java.io.tmpdir") + "/chat-main-test")))
+                    "CHAT_REDIS_URI",
+                    "redis://127.0.0.1:" + closedPort,
+                    "CHAT_STORE",
+                    "memory",
+                    "CHAT_PORT",
+                    "0",
+                    "CHAT_DATA_DIR",
+                    System.getProperty("java.io.tmpdir") + "/chat-main-test")))
         .isEqualTo(1);
     assertThat(err.toString(StandardCharsets.UTF_8).lines()).hasSize(1);
-    assertThat(err.toString(StandardCharsets.UTF_8)).contains("Redis");
+    assertThat(err.toString(StandardCharsets.UTF_8))
+        .startsWith("chat-server: could not start: ")
+        .contains(String.valueOf(closedPort));
   }
 }

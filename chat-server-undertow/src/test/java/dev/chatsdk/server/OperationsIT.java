@@ -22,7 +22,9 @@ class OperationsIT {
       Api.Resp metrics = api.get("/metrics", null);
       assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.header("Content-Type").orElseThrow()).startsWith("text/plain");
-      assertThat(new String(metrics.body())).contains("jvm_memory").contains("chat_server_websockets_open");
+      assertThat(new String(metrics.body()))
+          .contains("jvm_memory")
+          .contains("chat_server_websockets_open");
     }
   }
 
@@ -34,9 +36,16 @@ class OperationsIT {
   }
 
   @Test
-  void staticPagesCarryAContentSecurityPolicy() {
-    try (TestServer server = TestServer.builder().inMemory().start()) {
+  void staticPagesCarryAContentSecurityPolicyAndCookiesCanBeSecure() {
+    try (TestServer server =
+        TestServer.builder().inMemory().configure(b -> b.secureCookies(true)).start()) {
       Api api = new Api(server.baseUri());
+      Api.Resp signup =
+          api.post(
+              "/api/auth/signup",
+              null,
+              Map.of("username", Api.unique("sec"), "password", "correct horse battery"));
+      assertThat(signup.header("Set-Cookie").orElseThrow()).contains("; Secure");
       Api.Resp page = api.get("/", null);
       assertThat(page.status()).isEqualTo(200);
       assertThat(page.header("Content-Type").orElseThrow()).startsWith("text/html");
@@ -70,7 +79,10 @@ class OperationsIT {
       Api.Resp last = null;
       for (int i = 0; i < 6; i++) {
         last =
-            api.post("/api/auth/login", null, Map.of("username", name, "password", "wrong-" + i + "-password"));
+            api.post(
+                "/api/auth/login",
+                null,
+                Map.of("username", name, "password", "wrong-" + i + "-password"));
         if (last.status() == 429) {
           break;
         }
@@ -81,8 +93,51 @@ class OperationsIT {
       assertThat(last.header("Retry-After")).isPresent();
       // even the right password is refused while locked out
       Api.Resp right =
-          api.post("/api/auth/login", null, Map.of("username", name, "password", "correct horse battery"));
+          api.post(
+              "/api/auth/login",
+              null,
+              Map.of("username", name, "password", "correct horse battery"));
       assertThat(right.status()).isEqualTo(429);
     }
+  }
+
+  @Test
+  void behindATrustedProxyTheForwardedClientIsThrottledNotTheProxy() {
+    try (TestServer server =
+        TestServer.builder()
+            .inMemory()
+            .configure(
+                b ->
+                    b.trustedProxies(java.util.Set.of("127.0.0.1"))
+                        .loginThrottle(
+                            LoginThrottle.builder()
+                                .maxFailuresPerAccount(100)
+                                .maxFailuresPerAddress(3)
+                                .maxSignupsPerAddress(1000)
+                                .build()))
+            .start()) {
+      Api api = new Api(server.baseUri());
+      int last = 0;
+      for (int i = 0; i < 5 && last != 429; i++) {
+        last = failedLoginFrom(api, "203.0.113.7").status();
+      }
+      assertThat(last).isEqualTo(429);
+      // another client behind the same proxy is not affected
+      assertThat(failedLoginFrom(api, "203.0.113.8").status()).isEqualTo(401);
+      // a client cannot escape by prepending a forged hop: the proxy's entry is the last one
+      assertThat(failedLoginFrom(api, "198.51.100.1, 203.0.113.7").status()).isEqualTo(429);
+    }
+  }
+
+  private static Api.Resp failedLoginFrom(Api api, String forwardedFor) {
+    return api.send(
+        api.request("/api/auth/login", null)
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    Api.json(
+                        Map.of("username", Api.unique("ghost"), "password", "wrong password!"))))
+            .build());
   }
 }

@@ -60,12 +60,17 @@ class RestApiIT {
     api.signup(name);
     Resp dup =
         api.post(
-            "/api/auth/signup", null, Map.of("username", name.toUpperCase(), "password", "correct horse battery"));
+            "/api/auth/signup",
+            null,
+            Map.of("username", name.toUpperCase(), "password", "correct horse battery"));
     assertThat(dup.status()).isEqualTo(409);
     assertThat(dup.errorCode()).isEqualTo("conflict");
 
     Resp badName =
-        api.post("/api/auth/signup", null, Map.of("username", "a b", "password", "correct horse battery"));
+        api.post(
+            "/api/auth/signup",
+            null,
+            Map.of("username", "a b", "password", "correct horse battery"));
     assertThat(badName.status()).isEqualTo(422);
     assertThat(badName.errorCode()).isEqualTo("invalid_argument");
 
@@ -100,7 +105,8 @@ class RestApiIT {
     String name = Api.unique("lo");
     api.signup(name);
     Resp login =
-        api.post("/api/auth/login", null, Map.of("username", name, "password", "correct horse battery"));
+        api.post(
+            "/api/auth/login", null, Map.of("username", name, "password", "correct horse battery"));
     assertThat(login.status()).isEqualTo(200);
     String token = login.json().path("token").asText();
     assertThat(login.header("Set-Cookie").orElseThrow()).contains("chat_token=" + token);
@@ -111,12 +117,18 @@ class RestApiIT {
     assertThat(me.json().path("expiresAt").asText()).isNotEmpty();
 
     Resp byCookie =
-        api.send(api.request("/api/auth/me", null).header("Cookie", "chat_token=" + token).GET().build());
+        api.send(
+            api.request("/api/auth/me", null)
+                .header("Cookie", "chat_token=" + token)
+                .GET()
+                .build());
     assertThat(byCookie.status()).isEqualTo(200);
 
     Resp logout = api.post("/api/auth/logout", token, "");
     assertThat(logout.status()).isEqualTo(204);
-    assertThat(logout.header("Set-Cookie").orElseThrow()).contains("chat_token=;").contains("Max-Age=0");
+    assertThat(logout.header("Set-Cookie").orElseThrow())
+        .contains("chat_token=;")
+        .contains("Max-Age=0");
 
     Resp revoked = api.get("/api/auth/me", token);
     assertThat(revoked.status()).isEqualTo(401);
@@ -213,7 +225,10 @@ class RestApiIT {
     String cid = direct.json().path("id").asText();
     assertThat(direct.json().path("kind").asText()).isEqualTo("direct");
     Resp again =
-        api.post("/api/conversations", tb, Map.of("kind", "direct", "members", List.of(a.path("user").path("id").asText())));
+        api.post(
+            "/api/conversations",
+            tb,
+            Map.of("kind", "direct", "members", List.of(a.path("user").path("id").asText())));
     assertThat(again.json().path("id").asText()).isEqualTo(cid);
 
     Resp sent =
@@ -248,8 +263,7 @@ class RestApiIT {
                 .path("messages"))
         .hasSize(1);
     assertThat(
-            api.get(
-                    "/api/conversations/" + cid + "/messages?before=" + (firstSeq + 1), tb)
+            api.get("/api/conversations/" + cid + "/messages?before=" + (firstSeq + 1), tb)
                 .json()
                 .path("messages"))
         .hasSize(1);
@@ -265,15 +279,12 @@ class RestApiIT {
     Resp read = api.post("/api/conversations/" + cid + "/read", tb, Map.of("seq", lastSeq));
     assertThat(read.status()).isEqualTo(200);
     assertThat(read.json().path("seq").asLong()).isEqualTo(lastSeq);
-    assertThat(
-            api.get("/api/conversations/" + cid, tb).json().path("unread").asLong())
-        .isZero();
+    assertThat(api.get("/api/conversations/" + cid, tb).json().path("unread").asLong()).isZero();
     assertThat(api.get("/api/conversations/" + cid + "/read", ta).json().path("markers"))
         .isNotEmpty();
 
     // errors
-    assertThat(
-            api.get("/api/conversations/" + cid + "/messages?after=-5", tb).status())
+    assertThat(api.get("/api/conversations/" + cid + "/messages?after=-5", tb).status())
         .isEqualTo(422);
     assertThat(api.get("/api/conversations/" + cid + "/messages?limit=500", tb).status())
         .isEqualTo(422);
@@ -286,8 +297,9 @@ class RestApiIT {
                     Map.of("clientMsgId", "m-3", "body", "x".repeat(5000)))
                 .status())
         .isEqualTo(422);
-    assertThat(api.post("/api/conversations", ta, Map.of("kind", "triangle", "members", List.of()))
-            .status())
+    assertThat(
+            api.post("/api/conversations", ta, Map.of("kind", "triangle", "members", List.of()))
+                .status())
         .isEqualTo(422);
     assertThat(
             api.post("/api/conversations", ta, Map.of("kind", "direct", "members", List.of()))
@@ -332,7 +344,13 @@ class RestApiIT {
         api.post(
             "/api/conversations",
             ta,
-            Map.of("kind", "group", "title", "Team", "members", List.of(m1.path("user").path("id").asText())));
+            Map.of(
+                "kind",
+                "group",
+                "title",
+                "Team",
+                "members",
+                List.of(m1.path("user").path("id").asText())));
     assertThat(group.status()).isEqualTo(201);
     String gid = group.json().path("id").asText();
     assertThat(group.json().path("members")).hasSize(2);
@@ -357,7 +375,9 @@ class RestApiIT {
             "/api/conversations/" + gid + "/members/" + m2.path("user").path("id").asText(), ta);
     assertThat(removed.json().path("members")).hasSize(2);
 
-    assertThat(api.post("/api/conversations/" + gid + "/leave", m1.path("token").asText(), "").status())
+    assertThat(
+            api.post("/api/conversations/" + gid + "/leave", m1.path("token").asText(), "")
+                .status())
         .isEqualTo(204);
     assertThat(api.get("/api/conversations/" + gid, m1.path("token").asText()).status())
         .isIn(403, 404);

@@ -65,8 +65,16 @@ class WebSocketIT {
 
   static Map<String, Object> send(String cid, String clientMsgId, String body) {
     return Map.of(
-        "type", "send", "ref", "r-" + clientMsgId, "conversationId", cid, "clientMsgId", clientMsgId,
-        "body", body);
+        "type",
+        "send",
+        "ref",
+        "r-" + clientMsgId,
+        "conversationId",
+        cid,
+        "clientMsgId",
+        clientMsgId,
+        "body",
+        body);
   }
 
   @Test
@@ -90,10 +98,13 @@ class WebSocketIT {
 
       bob.send(send(p.cid(), "c-2", "hi alice"));
       bob.await("ack");
-      assertThat(alice.await("message", f -> f.path("message").path("clientMsgId").asText().equals("c-2"))
-              .path("message")
-              .path("body")
-              .asText())
+      assertThat(
+              alice
+                  .await(
+                      "message", f -> f.path("message").path("clientMsgId").asText().equals("c-2"))
+                  .path("message")
+                  .path("body")
+                  .asText())
           .isEqualTo("hi alice");
 
       alice.send(Map.of("type", "ping", "ref", "p1"));
@@ -135,8 +146,14 @@ class WebSocketIT {
       seen = bob.await("message").path("message").path("seq").asLong();
     }
     // bob is offline: alice sends two more over REST
-    api.post("/api/conversations/" + p.cid() + "/messages", p.ta(), Map.of("clientMsgId", "r-2", "body", "two"));
-    api.post("/api/conversations/" + p.cid() + "/messages", p.ta(), Map.of("clientMsgId", "r-3", "body", "three"));
+    api.post(
+        "/api/conversations/" + p.cid() + "/messages",
+        p.ta(),
+        Map.of("clientMsgId", "r-2", "body", "two"));
+    api.post(
+        "/api/conversations/" + p.cid() + "/messages",
+        p.ta(),
+        Map.of("clientMsgId", "r-3", "body", "three"));
     try (Ws bob = Ws.open(ws, p.tb())) {
       bob.await("hello");
       bob.send(Map.of("type", "sync", "ref", "s1", "cursors", Map.of(p.cid(), seen)));
@@ -177,9 +194,7 @@ class WebSocketIT {
       assertThat(error.path("clientMsgId").asText()).isEqualTo("x-1");
     }
     assertThat(
-            api.get("/api/conversations/" + p.cid() + "/messages", p.ta())
-                .json()
-                .path("messages"))
+            api.get("/api/conversations/" + p.cid() + "/messages", p.ta()).json().path("messages"))
         .isEmpty();
   }
 
@@ -188,7 +203,9 @@ class WebSocketIT {
     Pair p = pair();
     try (Ws alice = Ws.open(ws, p.ta())) {
       alice.await("hello");
-      alice.socket().sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", true);
+      alice
+          .socket()
+          .sendText("{\"type\":\"ping\",\"pad\":\"" + "x".repeat(70 * 1024) + "\"}", true);
       assertThat(alice.awaitClose()).isEqualTo(1009);
     }
   }
@@ -232,7 +249,8 @@ class WebSocketIT {
 
     String otherKey =
         JwtTokenIssuer.builder()
-            .hmacSecret("another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8))
+            .hmacSecret(
+                "another-secret-another-secret-another-secret".getBytes(StandardCharsets.UTF_8))
             .build()
             .issue(p.aId())
             .toCompletableFuture()

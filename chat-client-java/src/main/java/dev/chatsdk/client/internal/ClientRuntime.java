@@ -90,7 +90,8 @@ public final class ClientRuntime {
   private long lastPingNanos;
   private Duration clockOffset = Duration.ZERO;
   private @Nullable String authRef;
-  private long lastRefreshNanos = System.nanoTime() - MIN_REFRESH_GAP_NANOS;
+  private boolean refreshedThisSession;
+  private long lastRefreshNanos;
   private long lifetimeNanos;
   private long refCounter;
 
@@ -470,6 +471,7 @@ public final class ClientRuntime {
   private void onHello(ServerFrame.Hello hello) {
     me = hello.user();
     attempt = 0;
+    refreshedThisSession = false;
     refreshToken = false;
     clockOffset = Duration.between(Instant.now(), hello.serverTime());
     if (hello.heartbeatMs() > 0) {
@@ -670,6 +672,7 @@ public final class ClientRuntime {
     }
     String ref = "auth-" + (++refCounter);
     authRef = ref;
+    refreshedThisSession = true;
     lastRefreshNanos = System.nanoTime();
     WebSocketTransport.Socket current = socket;
     CompletionStage<String> token;

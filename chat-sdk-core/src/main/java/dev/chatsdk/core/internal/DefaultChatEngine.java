@@ -27,6 +27,7 @@ import dev.chatsdk.api.port.MessagePolicy;
 import dev.chatsdk.api.port.PolicyDecision;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
+import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.ChatSession;
 import dev.chatsdk.core.EngineListener;
 import java.time.Duration;
@@ -70,6 +71,7 @@ public final class DefaultChatEngine implements ChatEngine {
   private static final Logger log = LoggerFactory.getLogger(DefaultChatEngine.class);
   private static final int REPLAY_PAGE = HistoryQuery.MAX_LIMIT;
   private static final int PRESENCE_MEMORY = 100_000;
+  private static final long MAX_TIMER_MILLIS = Duration.ofDays(365).toMillis();
 
   private final EngineConfig config;
   private final PresenceRegistry presence;
@@ -102,7 +104,7 @@ public final class DefaultChatEngine implements ChatEngine {
       AtomicInteger n = new AtomicInteger();
       ScheduledThreadPoolExecutor created =
           new ScheduledThreadPoolExecutor(
-              2,
+              ChatEngineBuilder.DEFAULT_SCHEDULER_THREADS,
               r -> {
                 Thread t = new Thread(r, "chat-engine-" + n.incrementAndGet());
                 t.setDaemon(true);
@@ -363,9 +365,8 @@ public final class DefaultChatEngine implements ChatEngine {
     Principal p = session.principal();
     Instant now = config.clock().instant();
     Instant expires = p.expiresAt();
-    long untilExpiry = Math.max(0, Duration.between(now, expires).toMillis());
-    long untilReauth =
-        Math.max(0, Duration.between(now, expires.minus(config.reauthLead())).toMillis());
+    long untilExpiry = millisBetween(now, expires);
+    long untilReauth = Math.max(0, untilExpiry - config.reauthLead().toMillis());
     ScheduledFuture<?> reauth =
         scheduler.schedule(
             () -> {
@@ -376,16 +377,34 @@ public final class DefaultChatEngine implements ChatEngine {
             untilReauth,
             TimeUnit.MILLISECONDS);
     ScheduledFuture<?> expiry =
-        scheduler.schedule(
-            () -> {
-              if (session.principal() == p && !config.clock().instant().isBefore(p.expiresAt())) {
-                listener.authFailure(ErrorCode.TOKEN_EXPIRED);
-                session.closeLater(CloseCodes.TOKEN_EXPIRED, "token expired");
-              }
-            },
-            untilExpiry,
-            TimeUnit.MILLISECONDS);
+        scheduler.schedule(() -> checkExpiry(session, p), untilExpiry + 1, TimeUnit.MILLISECONDS);
     session.setTimers(reauth, expiry);
+  }
+
+  /** Closes the session with 4001 if its token {@code p} ran out and was not replaced. */
+  private void checkExpiry(Session session, Principal p) {
+    if (session.principal() != p || session.isClosed()) {
+      return;
+    }
+    long remaining = millisBetween(config.clock().instant(), p.expiresAt());
+    if (remaining > 0) {
+      // the scheduler and the clock may disagree by a millisecond or two: look again then
+      scheduler.schedule(() -> checkExpiry(session, p), remaining + 1, TimeUnit.MILLISECONDS);
+      return;
+    }
+    listener.authFailure(ErrorCode.TOKEN_EXPIRED);
+    session.closeLater(CloseCodes.TOKEN_EXPIRED, "token expired");
+  }
+
+  /** Milliseconds from {@code from} to {@code to}, clamped to 0..{@link #MAX_TIMER_MILLIS}. */
+  private static long millisBetween(Instant from, Instant to) {
+    if (!to.isAfter(from)) {
+      return 0;
+    }
+    if (to.getEpochSecond() - from.getEpochSecond() > MAX_TIMER_MILLIS / 1000) {
+      return MAX_TIMER_MILLIS;
+    }
+    return Math.min(MAX_TIMER_MILLIS, Duration.between(from, to).toMillis());
   }
 
   @Override
@@ -779,21 +798,21 @@ public final class DefaultChatEngine implements ChatEngine {
     }
   }
 
-  /** For one user on this node: start or stop the conversation's live delivery, then tell them. */
+  /**
+   * For one user on this node: tell them, then start or stop the conversation's live delivery (so
+   * the {@code conversation} frame precedes the conversation's first live message).
+   */
   private void applyConversationChange(String userId, Conversation conversation, Frame frame) {
     LocalUser user = users.get(userId);
     if (user == null) {
       return;
     }
-    CompletableFuture<Void> ready;
+    fanOut(new LocalUser[] {user}, null, null, s -> sendFrame(s, frame));
     if (conversation.isMember(userId)) {
-      ready = join(user, conversation);
+      join(user, conversation);
     } else {
       leave(user, conversation.id());
-      ready = CompletableFuture.completedFuture(null);
     }
-    ready.whenComplete(
-        (v, e) -> fanOut(new LocalUser[] {user}, null, null, s -> sendFrame(s, frame)));
   }
 
   // ======================================================================= cluster
@@ -1239,8 +1258,7 @@ public final class DefaultChatEngine implements ChatEngine {
           "body: blank (expected: 1.." + config.maxBodyLength() + " characters, not blank)");
     }
     if (body.length() > config.maxBodyLength()) {
-      throw new ChatException(
-          ErrorCode.TOO_LARGE,
+      throw ChatException.invalid(
           "body: length " + body.length() + " (expected: at most " + config.maxBodyLength() + ")");
     }
   }

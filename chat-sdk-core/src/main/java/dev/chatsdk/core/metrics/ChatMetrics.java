@@ -36,7 +36,7 @@ import org.jspecify.annotations.Nullable;
  * Thread-safe. Bind to one registry.
  *
  * <pre>{@code
- * ChatMetrics metrics = ChatMetrics.create();
+ * ChatMetrics metrics = new ChatMetrics();
  * metrics.bindTo(prometheusRegistry);
  * ChatEngine engine = ChatEngine.builder()...listener(metrics).build();
  * }</pre>
@@ -46,18 +46,14 @@ public final class ChatMetrics implements MeterBinder, EngineListener {
   private final AtomicInteger activeSessions = new AtomicInteger();
   private volatile @Nullable Meters meters;
 
-  private ChatMetrics(Iterable<Tag> commonTags) {
-    this.commonTags = Tags.of(commonTags);
-  }
-
   /** Metrics without extra tags. */
-  public static ChatMetrics create() {
-    return new ChatMetrics(List.of());
+  public ChatMetrics() {
+    this(List.of());
   }
 
   /** Metrics with tags added to every meter (e.g. {@code node}). */
-  public static ChatMetrics create(Iterable<Tag> commonTags) {
-    return new ChatMetrics(Objects.requireNonNull(commonTags, "commonTags"));
+  public ChatMetrics(Iterable<Tag> commonTags) {
+    this.commonTags = Tags.of(Objects.requireNonNull(commonTags, "commonTags"));
   }
 
   @Override

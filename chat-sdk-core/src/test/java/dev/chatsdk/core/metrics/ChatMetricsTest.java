@@ -25,7 +25,7 @@ class ChatMetricsTest {
   @Test
   void engineEventsBecomeMetersOnTheGivenRegistry() throws Exception {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    ChatMetrics metrics = ChatMetrics.create(Tags.of("node", "n1"));
+    ChatMetrics metrics = new ChatMetrics(Tags.of("node", "n1"));
     metrics.bindTo(registry);
     InMemoryUserStore users = new InMemoryUserStore();
     Instant t = Instant.parse("2026-01-01T00:00:00Z");
@@ -42,16 +42,16 @@ class ChatMetricsTest {
             .build()) {
       RecordingConnection conn = new RecordingConnection();
       var session = engine.openSession(a, conn);
-      conn.awaitType("hello", Duration.ofSeconds(5));
+      conn.awaitType("hello", Duration.ofSeconds(10));
       var d = engine.createDirect(a, "b").toCompletableFuture().get(5, TimeUnit.SECONDS);
       session.onText(
           "{\"type\":\"send\",\"conversationId\":\""
               + d.id()
               + "\",\"clientMsgId\":\"k\",\"body\":\"hi\"}");
-      conn.awaitType("ack", Duration.ofSeconds(5));
+      conn.awaitType("ack", Duration.ofSeconds(10));
       session.onText("{\"type\":\"auth\",\"token\":\"x\"}");
       session.onText("{\"type\":\"nope\"}");
-      conn.awaitFrames(RecordingConnection.hasType("error"), 2, Duration.ofSeconds(5));
+      conn.awaitFrames(RecordingConnection.hasType("error"), 2, Duration.ofSeconds(10));
 
       assertThat(registry.get("chat.sessions.active").tags("node", "n1").gauge().value())
           .isEqualTo(1.0);
@@ -68,7 +68,7 @@ class ChatMetricsTest {
           .isEqualTo(1.0);
       assertThat(registry.get("chat.errors.sent").tag("code", "unknown_type").counter().count())
           .isEqualTo(1.0);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (registry.get("chat.fanout.size").summary().count() < 1
           && System.nanoTime() < deadline) {
         Thread.sleep(5);
@@ -87,7 +87,7 @@ class ChatMetricsTest {
 
   @Test
   void eventsBeforeBindingAreIgnoredExceptTheSessionGauge() {
-    ChatMetrics metrics = ChatMetrics.create();
+    ChatMetrics metrics = new ChatMetrics();
     metrics.sessionOpened();
     metrics.messageReceived();
     metrics.storeLatency("append", Duration.ofMillis(1), true);

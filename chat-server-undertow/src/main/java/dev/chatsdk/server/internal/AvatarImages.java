@@ -81,7 +81,8 @@ public final class AvatarImages {
         && data[10] == 'B'
         && data[11] == 'P') {
       throw new ChatException(
-          ErrorCode.UNSUPPORTED_MEDIA_TYPE, "avatar: WebP is not supported (expected: PNG, JPEG or GIF)");
+          ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+          "avatar: WebP is not supported (expected: PNG, JPEG or GIF)");
     }
     throw new ChatException(
         ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -175,7 +176,8 @@ public final class AvatarImages {
         new BufferedImage(tw, th, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
     Graphics2D g = out.createGraphics();
     try {
-      g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+      g.setRenderingHint(
+          RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
       g.setRenderingHint(RenderingHints.KEY_RENDERING, RenderingHints.VALUE_RENDER_QUALITY);
       g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
       g.drawImage(src, 0, 0, tw, th, null);
@@ -209,9 +211,7 @@ public final class AvatarImages {
       writer.write(
           null,
           new IIOImage(
-              image,
-              null,
-              writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param)),
+              image, null, writer.getDefaultImageMetadata(new ImageTypeSpecifier(image), param)),
           param);
     } finally {
       writer.dispose();

@@ -56,7 +56,20 @@ public final class CommandLine {
               "BOOL",
               "mark the auth cookie Secure (true behind TLS; default false)"),
           new Option(
-              "--redis-uri", "CHAT_REDIS_URI", "URI", "Redis for the cluster bus (scale-out)"),
+              "--redis-uri",
+              "CHAT_REDIS_URI",
+              "URI",
+              "Redis for the cluster bus and presence across nodes (default: none, one node)"),
+          new Option(
+              "--node-id",
+              "CHAT_NODE_ID",
+              "ID",
+              "this node's id in the cluster (default: host name, pid and a random suffix)"),
+          new Option(
+              "--trusted-proxies",
+              "CHAT_TRUSTED_PROXIES",
+              "LIST",
+              "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
           new Option(
               "--store",
               "CHAT_STORE",
@@ -217,9 +230,23 @@ public final class CommandLine {
         }
         b.secureCookies(Boolean.parseBoolean(v));
       }
+      current = "--trusted-proxies";
+      if (values.containsKey(current)) {
+        List<String> proxies = new ArrayList<>();
+        for (String p : values.get(current).split(",")) {
+          if (!p.isBlank()) {
+            proxies.add(p.trim());
+          }
+        }
+        b.trustedProxies(new LinkedHashSet<>(proxies));
+      }
       current = "--redis-uri";
       if (values.containsKey(current)) {
         b.redisUri(values.get(current).trim());
+      }
+      current = "--node-id";
+      if (values.containsKey(current)) {
+        b.nodeId(values.get(current).trim());
       }
     } catch (ChatException e) {
       // the builder's message names the field and the expectation; prefix the setting

@@ -1,14 +1,14 @@
 package dev.chatsdk.server.internal;
 
 import dev.chatsdk.api.port.Authenticator;
+import dev.chatsdk.api.port.ClusterBus;
+import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
 import dev.chatsdk.core.auth.AccountService;
 import dev.chatsdk.core.auth.JwtAuthenticator;
 import dev.chatsdk.core.auth.JwtTokenIssuer;
 import dev.chatsdk.core.auth.LoginThrottle;
 import dev.chatsdk.core.auth.PasswordHashing;
-import dev.chatsdk.core.memory.InMemoryPresenceRegistry;
-import dev.chatsdk.core.memory.InProcessClusterBus;
 import dev.chatsdk.core.metrics.ChatMetrics;
 import dev.chatsdk.core.protocol.ProtocolCodec;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The engine and the auth services over a set of stores: codec, JWT issuer and authenticator,
- * password hashing, account service, in-process presence and bus, metrics. Closed in reverse order
- * of creation. Thread-safe once built.
+ * password hashing, account service, the cluster's presence and bus, metrics. Closed in reverse
+ * order of creation. Thread-safe once built.
  */
 final class EngineWiring implements AutoCloseable {
   private final ProtocolCodec codec;
@@ -49,12 +49,16 @@ final class EngineWiring implements AutoCloseable {
       byte[] jwtSecret,
       MeterRegistry registry,
       LoginThrottle throttle,
-      Duration heartbeat) {
+      Duration heartbeat,
+      ClusterWiring cluster) {
     List<AutoCloseable> closeables = new ArrayList<>();
     try {
       ProtocolCodec codec = ProtocolCodec.create();
       JwtTokenIssuer issuer =
-          JwtTokenIssuer.builder().hmacSecret(jwtSecret).credentialStore(stores.credentials).build();
+          JwtTokenIssuer.builder()
+              .hmacSecret(jwtSecret)
+              .credentialStore(stores.credentials)
+              .build();
       JwtAuthenticator authenticator =
           issuer.authenticatorBuilder().credentialStore(stores.credentials).build();
       closeables.add(authenticator);
@@ -68,9 +72,9 @@ final class EngineWiring implements AutoCloseable {
               .passwordHashing(hashing)
               .loginThrottle(throttle)
               .build();
-      InMemoryPresenceRegistry presence = new InMemoryPresenceRegistry();
+      PresenceRegistry presence = cluster.presence();
       closeables.add(presence);
-      InProcessClusterBus bus = new InProcessClusterBus();
+      ClusterBus bus = cluster.bus();
       closeables.add(bus);
       ChatMetrics metrics = new ChatMetrics();
       metrics.bindTo(registry);

@@ -79,6 +79,7 @@ public final class RestApi {
   private final BlobStore blobs;
   private final AuthTokens tokens;
   private final Origins origins;
+  private final ClientAddresses addresses;
   private final Executor blocking;
 
   /** Creates the API over the engine, the account service and the stores. */
@@ -92,6 +93,7 @@ public final class RestApi {
       BlobStore blobs,
       AuthTokens tokens,
       Origins origins,
+      ClientAddresses addresses,
       Executor blocking) {
     this.codec = codec;
     this.engine = engine;
@@ -102,6 +104,7 @@ public final class RestApi {
     this.blobs = blobs;
     this.tokens = tokens;
     this.origins = origins;
+    this.addresses = addresses;
     this.blocking = blocking;
   }
 
@@ -113,7 +116,11 @@ public final class RestApi {
   }
 
   /** One request as an endpoint sees it. */
-  private record Call(HttpServerExchange exchange, @Nullable Principal principal, byte[] body) {
+  private record Call(
+      HttpServerExchange exchange,
+      @Nullable Principal principal,
+      byte[] body,
+      ClientAddresses addresses) {
     Principal me() {
       if (principal == null) {
         throw new ChatException(ErrorCode.UNAUTHENTICATED, "not signed in");
@@ -130,8 +137,7 @@ public final class RestApi {
     }
 
     String remoteAddress() {
-      var a = exchange.getSourceAddress();
-      return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
+      return addresses.of(exchange);
     }
   }
 
@@ -303,8 +309,9 @@ public final class RestApi {
             who.thenCompose(
                     p ->
                         bodyCap > 0
-                            ? readBody(ex, bodyCap).thenApply(b -> new Call(ex, p, b))
-                            : CompletableFuture.completedFuture(new Call(ex, p, NO_BODY)))
+                            ? readBody(ex, bodyCap).thenApply(b -> new Call(ex, p, b, addresses))
+                            : CompletableFuture.completedFuture(
+                                new Call(ex, p, NO_BODY, addresses)))
                 .thenCompose(
                     call -> {
                       try {
@@ -385,7 +392,8 @@ public final class RestApi {
       total += n;
       if (total > cap) {
         throw new ChatException(
-            ErrorCode.TOO_LARGE, "body: more than " + cap + " bytes (expected: at most " + cap + ")");
+            ErrorCode.TOO_LARGE,
+            "body: more than " + cap + " bytes (expected: at most " + cap + ")");
       }
       out.write(buf, 0, n);
     }
@@ -413,9 +421,7 @@ public final class RestApi {
         .signup(req.username(), password, displayName, call.remoteAddress())
         .thenApply(
             r ->
-                json(
-                        201,
-                        new AuthResponse(r.user(), r.token().token(), r.token().expiresAt()))
+                json(201, new AuthResponse(r.user(), r.token().token(), r.token().expiresAt()))
                     .with(ex -> tokens.setCookie(ex, r.token().token(), r.token().expiresAt())));
   }
 
@@ -476,7 +482,8 @@ public final class RestApi {
                     .thenApply(
                         u ->
                             json(200, new AuthResponse(u, token.token(), token.expiresAt()))
-                                .with(ex -> tokens.setCookie(ex, token.token(), token.expiresAt()))));
+                                .with(
+                                    ex -> tokens.setCookie(ex, token.token(), token.expiresAt()))));
   }
 
   // ---- users ----
@@ -512,7 +519,8 @@ public final class RestApi {
         .findById(id)
         .thenCompose(
             found -> {
-              User u = found.orElseThrow(() -> ChatException.notFound("user " + id + ": not found"));
+              User u =
+                  found.orElseThrow(() -> ChatException.notFound("user " + id + ": not found"));
               return engine
                   .presence(List.of(id))
                   .thenApply(presence -> json(200, UserView.of(u, presence.get(id))));
@@ -537,7 +545,9 @@ public final class RestApi {
     byte[] body = call.body();
     String type = call.exchange().getRequestHeaders().getFirst(Headers.CONTENT_TYPE);
     byte[] image =
-        type == null ? body : Multipart.boundary(type).map(b -> Multipart.filePart(body, b)).orElse(body);
+        type == null
+            ? body
+            : Multipart.boundary(type).map(b -> Multipart.filePart(body, b)).orElse(body);
     if (image.length == 0) {
       throw ChatException.invalid("avatar: empty body (expected: image bytes or multipart)");
     }
@@ -607,7 +617,8 @@ public final class RestApi {
         .findById(id)
         .thenCompose(
             found -> {
-              User u = found.orElseThrow(() -> ChatException.notFound("user " + id + ": not found"));
+              User u =
+                  found.orElseThrow(() -> ChatException.notFound("user " + id + ": not found"));
               String blobId = u.avatarId();
               if (blobId == null) {
                 throw ChatException.notFound("user " + id + ": has no avatar");
@@ -652,9 +663,7 @@ public final class RestApi {
   // ---- conversations ----
 
   private CompletionStage<Reply> listConversations(Call call) {
-    return engine
-        .conversations(call.me())
-        .thenApply(list -> json(200, new ConversationList(list)));
+    return engine.conversations(call.me()).thenApply(list -> json(200, new ConversationList(list)));
   }
 
   private CompletionStage<Reply> getConversation(Call call) {
@@ -673,7 +682,9 @@ public final class RestApi {
       }
       if (others.size() != 1) {
         throw ChatException.invalid(
-            "members: " + others.size() + " other users (expected: exactly 1 for a direct conversation)");
+            "members: "
+                + others.size()
+                + " other users (expected: exactly 1 for a direct conversation)");
       }
       return engine.createDirect(p, others.iterator().next()).thenApply(c -> json(200, c));
     }

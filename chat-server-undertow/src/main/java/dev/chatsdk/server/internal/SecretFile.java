@@ -16,8 +16,8 @@ import java.util.Set;
 
 /**
  * The JWT secret generated on first start and kept in {@code <dataDir>/jwt-secret}: 32 random
- * bytes, base64url, created with permissions {@code rw-------} (on POSIX file systems) and reused on
- * every later start so tokens survive restarts.
+ * bytes, base64url, created with permissions {@code rw-------} (on POSIX file systems) and reused
+ * on every later start so tokens survive restarts.
  */
 public final class SecretFile {
   /** The file's name inside the data directory. */

@@ -72,11 +72,6 @@ public final class ServerRuntime {
 
   private void open() {
     long started = System.nanoTime();
-    if (config.redisUri().isPresent()) {
-      throw ChatException.invalid(
-          "redisUri: set, but this build has no Redis cluster bus (unset CHAT_REDIS_URI to run one"
-              + " node)");
-    }
     Path dataDir = config.dataDir();
     try {
       Files.createDirectories(dataDir);
@@ -90,10 +85,7 @@ public final class ServerRuntime {
 
     Stores stores =
         Stores.open(
-            config.storage(),
-            dataDir,
-            config.mongoUri().orElse(""),
-            config.mongoDatabase());
+            config.storage(), dataDir, config.mongoUri().orElse(""), config.mongoDatabase());
     closeables.add(stores);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -105,8 +97,13 @@ public final class ServerRuntime {
     gc.bindTo(registry);
     closeables.add(gc);
 
-    EngineWiring w = EngineWiring.create(
-            stores, secret, registry, config.loginThrottle(), config.heartbeatInterval());
+    ClusterWiring cluster =
+        ClusterWiring.open(config.redisUri().orElse(null), config.nodeId().orElse(null), registry);
+    closeables.add(cluster);
+
+    EngineWiring w =
+        EngineWiring.create(
+            stores, secret, registry, config.loginThrottle(), config.heartbeatInterval(), cluster);
     wiring = w;
     closeables.add(w);
 
@@ -115,6 +112,7 @@ public final class ServerRuntime {
 
     Origins origins = new Origins(config.allowedOrigins());
     AuthTokens tokens = new AuthTokens(config.secureCookies());
+    ClientAddresses clientAddresses = new ClientAddresses(config.trustedProxies());
     RestApi api =
         new RestApi(
             w.codec(),
@@ -126,10 +124,16 @@ public final class ServerRuntime {
             stores.blobs,
             tokens,
             origins,
+            clientAddresses,
             pool);
     WebSocketEndpoint ws =
         new WebSocketEndpoint(
-            w.engine(), w.authenticator(), tokens, origins, config.heartbeatInterval());
+            w.engine(),
+            w.authenticator(),
+            tokens,
+            origins,
+            clientAddresses,
+            config.heartbeatInterval());
     webSocket = ws;
     registry.gauge("chat.server.websockets.open", ws, WebSocketEndpoint::openCount);
 
@@ -187,7 +191,8 @@ public final class ServerRuntime {
     Undertow server =
         Undertow.builder()
             .addHttpListener(config.port(), config.host())
-            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, (long) RestApi.MAX_AVATAR_BODY)
+            // a backstop above the per-endpoint caps, which answer 413 themselves
+            .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 2L * RestApi.MAX_AVATAR_BODY)
             .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 32 * 1024)
             .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, 60_000)
             .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, 30_000)
@@ -197,12 +202,7 @@ public final class ServerRuntime {
       server.start();
     } catch (RuntimeException e) {
       throw new StoreUnavailableException(
-          "listen on "
-              + config.host()
-              + ":"
-              + config.port()
-              + ": "
-              + EmbeddedMongo.rootMessage(e),
+          "listen on " + config.host() + ":" + config.port() + ": " + EmbeddedMongo.rootMessage(e),
           e);
     }
     undertow = server;

@@ -69,7 +69,8 @@ public final class StaticSite implements HttpHandler {
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "text/html; charset=utf-8");
             ex.getResponseSender().send(ByteBuffer.wrap(page));
           };
-      log.info("no web demo bundled (classpath /{}/index.html missing): serving a plain page", ROOT);
+      log.info(
+          "no web demo bundled (classpath /{}/index.html missing): serving a plain page", ROOT);
     }
   }
 
@@ -110,8 +111,7 @@ public final class StaticSite implements HttpHandler {
   }
 
   private static byte[] fallbackPage(ClassLoader loader) {
-    try (InputStream in =
-        loader.getResourceAsStream("dev/chatsdk/server/internal/fallback.html")) {
+    try (InputStream in = loader.getResourceAsStream("dev/chatsdk/server/internal/fallback.html")) {
       if (in == null) {
         return "<!doctype html><title>Chat server</title><p>The chat server is running."
             .getBytes(java.nio.charset.StandardCharsets.UTF_8);

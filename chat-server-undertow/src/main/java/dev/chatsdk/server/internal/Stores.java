@@ -100,8 +100,7 @@ final class Stores implements AutoCloseable {
       store.close();
       Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
       if (cause instanceof ChatException ce && ce.code() != ErrorCode.INTERNAL) {
-        throw new StoreUnavailableException(
-            "store " + redact(uri) + ": " + ce.getMessage(), cause);
+        throw new StoreUnavailableException("store " + redact(uri) + ": " + ce.getMessage(), cause);
       }
       throw new StoreUnavailableException(
           "store "

@@ -39,8 +39,8 @@ import org.xnio.XnioExecutor;
  * allow-list (403), the subprotocol ({@value #SUBPROTOCOL}, 400 if the client offers only others)
  * and the token (401); only then does Undertow's handshake run. Each socket becomes an {@link
  * UndertowConnection} with a {@link ChatSession}; text messages are capped at {@value
- * #MAX_MESSAGE_BYTES} bytes (close 1009), binary messages are refused (close 1003), and a ping every
- * heartbeat interval detects dead peers (dropped after 2.5 intervals of silence).
+ * #MAX_MESSAGE_BYTES} bytes (close 1009), binary messages are refused (close 1003), and a ping
+ * every heartbeat interval detects dead peers (dropped after 2.5 intervals of silence).
  *
  * <p>Thread-safe. Handlers run on Undertow IO threads and never block.
  */
@@ -56,11 +56,13 @@ public final class WebSocketEndpoint implements HttpHandler {
   private static final int UNSUPPORTED_DATA = 1003;
 
   private static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
+  private static final AttachmentKey<String> CLIENT_ADDRESS = AttachmentKey.create(String.class);
 
   private final ChatEngine engine;
   private final Authenticator authenticator;
   private final AuthTokens tokens;
   private final Origins origins;
+  private final ClientAddresses addresses;
   private final Duration heartbeat;
   private final WebSocketProtocolHandshakeHandler handshake;
   private final Set<UndertowConnection> open = ConcurrentHashMap.newKeySet();
@@ -73,11 +75,13 @@ public final class WebSocketEndpoint implements HttpHandler {
       Authenticator authenticator,
       AuthTokens tokens,
       Origins origins,
+      ClientAddresses addresses,
       Duration heartbeat) {
     this.engine = engine;
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.origins = origins;
+    this.addresses = addresses;
     this.heartbeat = heartbeat;
     List<Handshake> handshakes = List.of(new Hybi13Handshake(Set.of(SUBPROTOCOL), false));
     this.handshake = new WebSocketProtocolHandshakeHandler(handshakes, new Callback());
@@ -97,7 +101,8 @@ public final class WebSocketEndpoint implements HttpHandler {
           426,
           Http.errorBody(
               new ChatException(
-                  ErrorCode.MALFORMED, "/ws: expected a WebSocket upgrade (GET, Upgrade: websocket)")));
+                  ErrorCode.MALFORMED,
+                  "/ws: expected a WebSocket upgrade (GET, Upgrade: websocket)")));
       return;
     }
     String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
@@ -139,6 +144,7 @@ public final class WebSocketEndpoint implements HttpHandler {
                                             Http.error(e, failure);
                                           } else {
                                             e.putAttachment(PRINCIPAL, principal);
+                                            e.putAttachment(CLIENT_ADDRESS, addresses.of(e));
                                             handshake.handleRequest(e);
                                           }
                                         },
@@ -186,7 +192,8 @@ public final class WebSocketEndpoint implements HttpHandler {
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
       Principal principal = exchange.getAttachment(PRINCIPAL);
-      UndertowConnection connection = new UndertowConnection(channel);
+      String address = exchange.getAttachment(CLIENT_ADDRESS);
+      UndertowConnection connection = new UndertowConnection(channel, address);
       if (principal == null || !accepting) {
         connection.close(CloseCodes.GOING_AWAY, "not accepting");
         return;
@@ -207,7 +214,8 @@ public final class WebSocketEndpoint implements HttpHandler {
               .getIoThread()
               .executeAtInterval(
                   () -> {
-                    if (connection.silentNanos() > TimeUnit.MILLISECONDS.toNanos(intervalMs * 5 / 2)) {
+                    if (connection.silentNanos()
+                        > TimeUnit.MILLISECONDS.toNanos(intervalMs * 5 / 2)) {
                       log.debug("{}: no answer to heartbeats, dropping", connection);
                       connection.abort();
                     } else {

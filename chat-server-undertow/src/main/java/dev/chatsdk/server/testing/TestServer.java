@@ -225,7 +225,12 @@ public final class TestServer implements AutoCloseable {
       }
       throw new ChatException(
           ec,
-          "signup " + username + ": " + response.statusCode() + " " + (error == null ? json : error.get("message")));
+          "signup "
+              + username
+              + ": "
+              + response.statusCode()
+              + " "
+              + (error == null ? json : error.get("message")));
     }
     Map<String, Object> user = (Map<String, Object>) json.get("user");
     return new TestUser(

@@ -70,8 +70,7 @@ class AvatarImagesTest {
         .isInstanceOf(ChatException.class)
         .satisfies(
             e ->
-                assertThat(((ChatException) e).code())
-                    .isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+                assertThat(((ChatException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
   }
 
   @Test
@@ -82,8 +81,7 @@ class AvatarImagesTest {
         .isInstanceOf(ChatException.class)
         .satisfies(
             e ->
-                assertThat(((ChatException) e).code())
-                    .isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
+                assertThat(((ChatException) e).code()).isEqualTo(ErrorCode.UNSUPPORTED_MEDIA_TYPE));
   }
 
   @Test

@@ -56,8 +56,7 @@ class CommandLineTest {
     assertThatThrownBy(
             () -> CommandLine.parse(new String[0], Map.of("CHAT_MONGO_URI", "http://db")))
         .hasMessageContaining("CHAT_MONGO_URI");
-    assertThatThrownBy(
-            () -> CommandLine.parse(new String[0], Map.of("CHAT_ALLOWED_ORIGINS", "*")))
+    assertThatThrownBy(() -> CommandLine.parse(new String[0], Map.of("CHAT_ALLOWED_ORIGINS", "*")))
         .hasMessageContaining("CHAT_ALLOWED_ORIGINS");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--bogus"}, Map.of()))
         .hasMessage("unknown option '--bogus'");
@@ -86,9 +85,21 @@ class CommandLineTest {
   }
 
   @Test
-  void memoryStoreCanBeChosen() {
+  void trustedProxiesAreIpLiteralsOnly() {
     assertThat(
-            CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
+            CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "10.0.0.1, ::1"))
+                .builder()
+                .trustedProxies())
+        .containsExactlyInAnyOrder("10.0.0.1", "0:0:0:0:0:0:0:1");
+    assertThatThrownBy(
+            () -> CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "nginx.local")))
+        .hasMessageContaining("CHAT_TRUSTED_PROXIES")
+        .hasMessageContaining("expected: an IP address");
+  }
+
+  @Test
+  void memoryStoreCanBeChosen() {
+    assertThat(CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
         .isEqualTo(ChatServer.Storage.MEMORY);
   }
 }

@@ -41,7 +41,8 @@ class OriginsTest {
 
   @Test
   void normalizeRefusesNonOrigins() {
-    assertThat(Origins.normalize("HTTPS://Chat.Example.com:443")).isEqualTo("https://chat.example.com");
+    assertThat(Origins.normalize("HTTPS://Chat.Example.com:443"))
+        .isEqualTo("https://chat.example.com");
     assertThatThrownBy(() -> Origins.normalize("ftp://x")).hasMessageContaining("expected");
     assertThatThrownBy(() -> Origins.normalize("http://x/path")).hasMessageContaining("expected");
     assertThatThrownBy(() -> Origins.normalize("*")).hasMessageContaining("expected");

@@ -46,7 +46,12 @@ public final class TestImages {
     ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 16);
     b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A});
     ByteBuffer ihdr = ByteBuffer.allocate(13);
-    ihdr.putInt(width).putInt(height).put((byte) 8).put((byte) 6).put((byte) 0).put((byte) 0)
+    ihdr.putInt(width)
+        .putInt(height)
+        .put((byte) 8)
+        .put((byte) 6)
+        .put((byte) 0)
+        .put((byte) 0)
         .put((byte) 0);
     chunk(b, "IHDR", ihdr.array());
     chunk(b, "IDAT", new byte[] {0x78, (byte) 0x9c, 0, 0});

@@ -10,12 +10,14 @@ import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.AttachmentKey;
 import io.undertow.util.Headers;
+import io.undertow.websockets.WebSocketConnectionCallback;
 import io.undertow.websockets.WebSocketProtocolHandshakeHandler;
 import io.undertow.websockets.core.AbstractReceiveListener;
 import io.undertow.websockets.core.BufferedTextMessage;
 import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
+import io.undertow.websockets.core.protocol.Handshake;
 import io.undertow.websockets.core.protocol.version13.Hybi13Handshake;
 import java.util.List;
 import java.util.Set;
@@ -40,14 +42,17 @@ final class UndertowChatSocket {
   static HttpHandler handler(ChatEngine engine, Authenticator authenticator) {
     HttpHandler upgrade =
         new WebSocketProtocolHandshakeHandler(
-            List.of(new Hybi13Handshake(Set.of("chat.v1"), false)),
-            (exchange, channel) -> {
-              ChatSession session =
-                  engine.openSession(exchange.getAttachment(PRINCIPAL), new Connection(channel));
-              channel.getReceiveSetter().set(new Receiver(session));
-              channel.addCloseTask(ch -> session.onClosed());
-              channel.resumeReceives();
-            });
+            List.<Handshake>of(new Hybi13Handshake(Set.of("chat.v1"), false)),
+            (WebSocketConnectionCallback)
+                (WebSocketConnectionCallback)
+                    (exchange, channel) -> {
+                      ChatSession session =
+                          engine.openSession(
+                              exchange.getAttachment(PRINCIPAL), new Connection(channel));
+                      channel.getReceiveSetter().set(new Receiver(session));
+                      channel.addCloseTask(ch -> session.onClosed());
+                      channel.resumeReceives();
+                    });
     return new HttpHandler() {
       @Override
       public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -68,7 +73,8 @@ final class UndertowChatSocket {
     Principal principal = null;
     if (token != null) {
       try {
-        principal = authenticator.authenticate(token).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        principal =
+            authenticator.authenticate(token).toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         principal = null; // refused or unverifiable: 401 below
       }
