@@ -1,5 +1,6 @@
 package dev.chatsdk.deploy;
 
+import dev.chatsdk.server.ChatServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +9,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the deployment files are, and the facts about the server they must agree with. Tests run
- * with the module directory ({@code deploy/}) as working directory.
+ * Where the deployment files are, and the facts about the server they must agree with, taken from
+ * the server itself. Tests run with the module directory ({@code deploy/}) as working directory.
  */
 final class DeployFiles {
   /** The port the server listens on inside its container. */
-  static final int SERVER_PORT = 8080;
+  static final int SERVER_PORT = ChatServer.Builder.DEFAULT_PORT;
 
   /** The server's liveness and readiness paths. */
   static final String HEALTH_PATH = "/healthz";
@@ -23,11 +24,11 @@ final class DeployFiles {
   /** The WebSocket path. */
   static final String WEBSOCKET_PATH = "/ws";
 
-  /** The longest WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
-  static final Duration MAX_HEARTBEAT = Duration.ofSeconds(30);
+  /** The WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
+  static final Duration MAX_HEARTBEAT = ChatServer.Builder.DEFAULT_HEARTBEAT_INTERVAL;
 
   /** How long the server may take to drain on SIGTERM. */
-  static final Duration MAX_DRAIN = Duration.ofSeconds(30);
+  static final Duration MAX_DRAIN = ChatServer.Builder.DEFAULT_SHUTDOWN_TIMEOUT;
 
   /** The environment variables that turn on the cluster mode. */
   static final String MONGO_URI_VARIABLE = "CHAT_MONGO_URI";
