@@ -1,6 +1,5 @@
 package dev.chatsdk.deploy;
 
-import dev.chatsdk.server.ChatServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -9,12 +8,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the deployment files are, and the facts about the server they must agree with, taken from
- * the server itself. Tests run with the module directory ({@code deploy/}) as working directory.
+ * Where the deployment files are, and the facts about the server they must agree with ({@link
+ * ServerFactsTest} checks these against the server's own constants and settings, {@link
+ * ServerAgreementTest} against a running server). Tests run with the module directory ({@code
+ * deploy/}) as working directory.
  */
 final class DeployFiles {
   /** The port the server listens on inside its container. */
-  static final int SERVER_PORT = ChatServer.Builder.DEFAULT_PORT;
+  static final int SERVER_PORT = 8080;
 
   /** The server's liveness and readiness paths. */
   static final String HEALTH_PATH = "/healthz";
@@ -24,16 +25,19 @@ final class DeployFiles {
   /** The WebSocket path. */
   static final String WEBSOCKET_PATH = "/ws";
 
-  /** The WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
-  static final Duration MAX_HEARTBEAT = ChatServer.Builder.DEFAULT_HEARTBEAT_INTERVAL;
+  /** The longest WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
+  static final Duration MAX_HEARTBEAT = Duration.ofSeconds(30);
 
-  /** How long the server may take to drain on SIGTERM. */
-  static final Duration MAX_DRAIN = ChatServer.Builder.DEFAULT_SHUTDOWN_TIMEOUT;
+  /** How long the server may take to drain on SIGTERM (ChatServer's DEFAULT_SHUTDOWN_TIMEOUT). */
+  static final Duration MAX_DRAIN = Duration.ofSeconds(10);
 
   /** The environment variables that turn on the cluster mode. */
   static final String MONGO_URI_VARIABLE = "CHAT_MONGO_URI";
 
   static final String REDIS_URI_VARIABLE = "CHAT_REDIS_URI";
+
+  /** The shared token secret: every node must accept every other node's tokens. */
+  static final String JWT_SECRET_VARIABLE = "CHAT_JWT_SECRET";
 
   /** The app label every resource carries. */
   static final String APP = "chat-server";

@@ -215,7 +215,9 @@ class KubernetesManifestsTest {
         container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     for (String variable :
         List.of(
-            DeployFiles.MONGO_URI_VARIABLE, DeployFiles.REDIS_URI_VARIABLE, "CHAT_JWT_SECRET")) {
+            DeployFiles.MONGO_URI_VARIABLE,
+            DeployFiles.REDIS_URI_VARIABLE,
+            DeployFiles.JWT_SECRET_VARIABLE)) {
       EnvVar var = env.get(variable);
       assertThat(var).as(variable).isNotNull();
       var ref = var.getValueFrom().getSecretKeyRef();

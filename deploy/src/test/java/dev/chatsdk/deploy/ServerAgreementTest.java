@@ -3,26 +3,20 @@ package dev.chatsdk.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsdk.server.ChatServer;
-import dev.chatsdk.server.internal.CommandLine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Checks the deployment files against the real server: a server started here answers on the paths
- * the probes, the Prometheus annotations and nginx use, and every {@code CHAT_*} variable the
- * manifests set is one the server reads.
+ * Checks the deployment files against a real server started here: it answers on the paths the
+ * probes, the Prometheus annotations and nginx use.
  */
 class ServerAgreementTest {
   @TempDir static Path dataDir;
@@ -65,25 +59,5 @@ class ServerAgreementTest {
     assertThat(ws.getPath()).isEqualTo(DeployFiles.WEBSOCKET_PATH);
     assertThat(DeployFiles.read(DeployFiles.NGINX_CONF))
         .contains("location = " + DeployFiles.WEBSOCKET_PATH + " {");
-  }
-
-  @Test
-  void everyChatVariableTheManifestsSetIsOneTheServerReads() {
-    Set<String> known = variables(CommandLine.help());
-    assertThat(known).contains(DeployFiles.MONGO_URI_VARIABLE, DeployFiles.REDIS_URI_VARIABLE);
-    Set<String> used = new TreeSet<>();
-    used.addAll(variables(DeployFiles.read(DeployFiles.K8S.resolve("deployment.yaml"))));
-    used.addAll(variables(DeployFiles.read(DeployFiles.K8S.resolve("configmap.yaml"))));
-    assertThat(used).isNotEmpty();
-    assertThat(known).containsAll(used);
-  }
-
-  private static Set<String> variables(String text) {
-    Set<String> names = new TreeSet<>();
-    Matcher m = Pattern.compile("\\bCHAT_[A-Z_]+\\b").matcher(text);
-    while (m.find()) {
-      names.add(m.group());
-    }
-    return names;
   }
 }
