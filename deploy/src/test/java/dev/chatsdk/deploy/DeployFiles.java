@@ -26,13 +26,16 @@ final class DeployFiles {
   /** The longest WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
   static final Duration MAX_HEARTBEAT = Duration.ofSeconds(30);
 
-  /** How long the server may take to drain on SIGTERM. */
-  static final Duration MAX_DRAIN = Duration.ofSeconds(30);
+  /** How long the server may take to drain on SIGTERM (ChatServer's DEFAULT_SHUTDOWN_TIMEOUT). */
+  static final Duration MAX_DRAIN = Duration.ofSeconds(10);
 
   /** The environment variables that turn on the cluster mode. */
   static final String MONGO_URI_VARIABLE = "CHAT_MONGO_URI";
 
   static final String REDIS_URI_VARIABLE = "CHAT_REDIS_URI";
+
+  /** The shared token secret: every node must accept every other node's tokens. */
+  static final String JWT_SECRET_VARIABLE = "CHAT_JWT_SECRET";
 
   /** The app label every resource carries. */
   static final String APP = "chat-server";

@@ -214,7 +214,10 @@ class KubernetesManifestsTest {
     Map<String, EnvVar> env =
         container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     for (String variable :
-        List.of(DeployFiles.MONGO_URI_VARIABLE, DeployFiles.REDIS_URI_VARIABLE)) {
+        List.of(
+            DeployFiles.MONGO_URI_VARIABLE,
+            DeployFiles.REDIS_URI_VARIABLE,
+            DeployFiles.JWT_SECRET_VARIABLE)) {
       EnvVar var = env.get(variable);
       assertThat(var).as(variable).isNotNull();
       var ref = var.getValueFrom().getSecretKeyRef();
