@@ -2,6 +2,7 @@ package dev.chatsdk.it;
 
 import static dev.chatsdk.it.MultiNodeIT.ids;
 import static dev.chatsdk.it.MultiNodeIT.sendAll;
+import static dev.chatsdk.it.MultiNodeIT.settle;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsdk.api.Conversation;
@@ -55,6 +56,7 @@ class RedisOutageIT {
             .createGroup("outage", List.of(bob.id(), carol.id()))
             .toCompletableFuture()
             .get(10, TimeUnit.SECONDS);
+    settle(alice, group.id(), alice, bob, carol);
     List<String> before = sendAll(alice, group.id(), "before", 2);
     assertThat(
             Participant.await(
