@@ -31,6 +31,7 @@ final class TcpProxy implements AutoCloseable {
             return t;
           });
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+  private final Set<Socket> silenced = ConcurrentHashMap.newKeySet();
   private final AtomicInteger accepted = new AtomicInteger();
   private volatile boolean closed;
 
@@ -61,6 +62,14 @@ final class TcpProxy implements AutoCloseable {
       }
     }
     open.clear();
+  }
+
+  /**
+   * Keeps every open connection open but stops carrying its bytes, as a dead peer or a broken
+   * middlebox would; connections made afterwards work normally.
+   */
+  void silenceAll() {
+    silenced.addAll(open);
   }
 
   private void acceptLoop() {
@@ -94,8 +103,10 @@ final class TcpProxy implements AutoCloseable {
         OutputStream out = to.getOutputStream()) {
       int n;
       while ((n = in.read(buffer)) >= 0) {
-        out.write(buffer, 0, n);
-        out.flush();
+        if (!silenced.contains(from)) {
+          out.write(buffer, 0, n);
+          out.flush();
+        }
       }
     } catch (IOException e) {
       // one side went away

@@ -31,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A host application that embeds the chat engine: in-memory stores, JWT tokens, and the engine
- * behind the host's own Undertow server at {@code /ws}. The host keeps its own notion of users: here
- * {@code GET /token?user=NAME} stands in for the host's login, creates the user on first use, adds
- * them to the "Lobby" group and answers a chat token.
+ * behind the host's own Undertow server at {@code /ws}. The host keeps its own notion of users:
+ * here {@code GET /token?user=NAME} stands in for the host's login, creates the user on first use,
+ * adds them to the "Lobby" group and answers a chat token.
  *
  * <pre>
  * mvn -q -pl examples/embedded-app exec:java          # CHAT_PORT (default 8081)
@@ -127,8 +127,7 @@ public final class EmbeddedChatApp implements AutoCloseable {
 
   private static Void alreadyMember(Throwable error) {
     Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-    if (cause != null
-        && !(cause instanceof ChatException ce && ce.code() == ErrorCode.CONFLICT)) {
+    if (cause != null && !(cause instanceof ChatException ce && ce.code() == ErrorCode.CONFLICT)) {
       throw new CompletionException(cause);
     }
     return null;

@@ -46,12 +46,13 @@ final class UndertowChatSocket {
             (WebSocketConnectionCallback)
                 (WebSocketConnectionCallback)
                     (exchange, channel) -> {
-              ChatSession session =
-                  engine.openSession(exchange.getAttachment(PRINCIPAL), new Connection(channel));
-              channel.getReceiveSetter().set(new Receiver(session));
-              channel.addCloseTask(ch -> session.onClosed());
-              channel.resumeReceives();
-            });
+                      ChatSession session =
+                          engine.openSession(
+                              exchange.getAttachment(PRINCIPAL), new Connection(channel));
+                      channel.getReceiveSetter().set(new Receiver(session));
+                      channel.addCloseTask(ch -> session.onClosed());
+                      channel.resumeReceives();
+                    });
     return new HttpHandler() {
       @Override
       public void handleRequest(HttpServerExchange exchange) throws Exception {
@@ -72,7 +73,8 @@ final class UndertowChatSocket {
     Principal principal = null;
     if (token != null) {
       try {
-        principal = authenticator.authenticate(token).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        principal =
+            authenticator.authenticate(token).toCompletableFuture().get(5, TimeUnit.SECONDS);
       } catch (ExecutionException | TimeoutException e) {
         principal = null; // refused or unverifiable: 401 below
       }

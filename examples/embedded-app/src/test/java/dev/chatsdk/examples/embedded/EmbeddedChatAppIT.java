@@ -88,7 +88,8 @@ class EmbeddedChatAppIT {
       assertThatThrownBy(() -> mallory.connect().toCompletableFuture().get(10, TimeUnit.SECONDS))
           .hasCauseInstanceOf(ChatException.class)
           .cause()
-          .satisfies(e -> assertThat(((ChatException) e).code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
+          .satisfies(
+              e -> assertThat(((ChatException) e).code()).isEqualTo(ErrorCode.UNAUTHENTICATED));
     }
   }
 }

@@ -58,7 +58,8 @@ public final class ModerationDemo implements AutoCloseable {
     User user =
         join(
             users.create(
-                new User(UUID.randomUUID().toString(), username, username, null, Instant.now(), null)));
+                new User(
+                    UUID.randomUUID().toString(), username, username, null, Instant.now(), null)));
     return new Principal(user.id(), Set.of(), Instant.now().plus(1, ChronoUnit.HOURS));
   }
 

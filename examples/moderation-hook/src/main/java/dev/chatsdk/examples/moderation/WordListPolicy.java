@@ -46,7 +46,9 @@ public final class WordListPolicy implements MessagePolicy {
     this.words = words.stream().map(w -> w.strip().toLowerCase(Locale.ROOT)).toList();
     this.pattern =
         Pattern.compile(
-            this.words.stream().map(Pattern::quote).collect(Collectors.joining("|", "\\b(?:", ")\\b")),
+            this.words.stream()
+                .map(Pattern::quote)
+                .collect(Collectors.joining("|", "\\b(?:", ")\\b")),
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
   }
 

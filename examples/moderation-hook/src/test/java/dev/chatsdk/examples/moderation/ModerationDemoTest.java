@@ -25,7 +25,8 @@ class ModerationDemoTest {
           .cause()
           .isInstanceOf(ChatException.class)
           .satisfies(e -> assertThat(((ChatException) e).code()).isEqualTo(ErrorCode.REJECTED));
-      assertThat(ModerationDemo.join(demo.engine().send(alice, c, "k2", "heck yes")).message().body())
+      assertThat(
+              ModerationDemo.join(demo.engine().send(alice, c, "k2", "heck yes")).message().body())
           .isEqualTo("**** yes");
       assertThat(ModerationDemo.join(demo.engine().send(alice, c, "k3", "hello")).message().body())
           .isEqualTo("hello");

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
 class WordListPolicyTest {
 
   private static MessageDraft draft(String body) {
-    return new MessageDraft("c1", ConversationKind.DIRECT, 2, "u1", null, "k1", body, Instant.EPOCH);
+    return new MessageDraft(
+        "c1", ConversationKind.DIRECT, 2, "u1", null, "k1", body, Instant.EPOCH);
   }
 
   @Test
@@ -30,7 +31,8 @@ class WordListPolicyTest {
 
   @Test
   void listedWordsAreMaskedKeepingTheirLength() {
-    assertThat(WordListPolicy.masking(List.of("darn", "heck")).check(draft("Darn it, what the heck")))
+    assertThat(
+            WordListPolicy.masking(List.of("darn", "heck")).check(draft("Darn it, what the heck")))
         .isEqualTo(PolicyDecision.rewrite("**** it, what the ****"));
   }
 
