@@ -777,9 +777,14 @@ public final class DefaultChatEngine implements ChatEngine {
             });
   }
 
-  /** Applies a conversation change for every concerned user, here and on other nodes. */
+  /**
+   * Applies a conversation change for every concerned user, here and on other nodes. {@code
+   * liveAfter} is a counter value read before the change: users who thereby become members get
+   * every change after it, so nothing sent right after they joined slips past them while their node
+   * catches up with the change (-1 for changes that add nobody).
+   */
   private void conversationChanged(
-      String change, Conversation conversation, @Nullable String subjectUserId) {
+      String change, Conversation conversation, @Nullable String subjectUserId, long liveAfter) {
     Channel ch = channels.get(conversation.id());
     if (ch != null) {
       ch.conversation = conversation;
@@ -793,8 +798,10 @@ public final class DefaultChatEngine implements ChatEngine {
             .codec()
             .encode(new ServerFrame.ConversationEvent(change, conversation, subjectUserId));
     for (String userId : concerned) {
-      applyConversationChange(userId, conversation, frame);
-      publish("u:" + userId, BusEvent.conversation(nodeId, change, conversation, subjectUserId));
+      applyConversationChange(userId, conversation, frame, liveAfter);
+      publish(
+          "u:" + userId,
+          BusEvent.conversation(nodeId, change, conversation, subjectUserId, liveAfter));
     }
   }
 
@@ -802,17 +809,49 @@ public final class DefaultChatEngine implements ChatEngine {
    * For one user on this node: tell them, then start or stop the conversation's live delivery (so
    * the {@code conversation} frame precedes the conversation's first live message).
    */
-  private void applyConversationChange(String userId, Conversation conversation, Frame frame) {
+  private void applyConversationChange(
+      String userId, Conversation conversation, Frame frame, long liveAfter) {
     LocalUser user = users.get(userId);
     if (user == null) {
       return;
     }
     fanOut(new LocalUser[] {user}, null, null, s -> sendFrame(s, frame));
-    if (conversation.isMember(userId)) {
-      join(user, conversation);
-    } else {
+    if (!conversation.isMember(userId)) {
       leave(user, conversation.id());
+      return;
     }
+    boolean joining;
+    synchronized (registry) {
+      joining = !user.conversationIds.contains(conversation.id());
+    }
+    if (!joining || liveAfter < 0) {
+      join(user, conversation);
+      return;
+    }
+    // Hold the conversation's live frames on the user's open sessions, join, then replay what
+    // came after liveAfter: events that reached this node before the change did are not missed.
+    String conversationId = conversation.id();
+    List<Session> open = new ArrayList<>();
+    for (Session s : user.sessions) {
+      if (s.isOpen()) {
+        s.beginSync(conversationId);
+        open.add(s);
+      }
+    }
+    join(user, conversation)
+        .whenComplete(
+            (v, e) -> {
+              for (Session s : open) {
+                replay(s, conversationId, liveAfter, new int[1])
+                    .whenComplete(
+                        (last, err) -> {
+                          if (err != null) {
+                            log.warn("{}: catch-up of {} failed", s, conversationId, err);
+                          }
+                          Engines.dispatch(s.ioExecutor, () -> s.endSync(conversationId));
+                        });
+              }
+            });
   }
 
   // ======================================================================= cluster
@@ -878,7 +917,8 @@ public final class DefaultChatEngine implements ChatEngine {
                 .encode(
                     new ServerFrame.ConversationEvent(
                         Objects.requireNonNull(event.change(), "change"), c, event.userId()));
-        applyConversationChange(topic.substring(2), c, frame);
+        Long liveAfter = event.seq();
+        applyConversationChange(topic.substring(2), c, frame, liveAfter == null ? -1 : liveAfter);
       }
       case "user" -> deliverUserUpdate(Objects.requireNonNull(event.user(), "user"));
       default -> log.debug("ignoring bus event kind {}", event.kind());
@@ -1601,7 +1641,7 @@ public final class DefaultChatEngine implements ChatEngine {
                   .thenApply(
                       stored -> {
                         if (stored.id().equals(id)) {
-                          conversationChanged("created", stored, null);
+                          conversationChanged("created", stored, null, 0);
                         }
                         return stored;
                       });
@@ -1661,7 +1701,7 @@ public final class DefaultChatEngine implements ChatEngine {
             })
         .thenApply(
             stored -> {
-              conversationChanged("created", stored, null);
+              conversationChanged("created", stored, null, 0);
               return stored;
             })
         .exceptionallyCompose(
@@ -1706,13 +1746,20 @@ public final class DefaultChatEngine implements ChatEngine {
                           throw ChatException.notFound("user " + userId + ": not found");
                         }
                         Member m = new Member(userId, MemberRole.MEMBER, config.clock().instant());
-                        return Engines.call(
-                                () -> config.conversationStore().addMember(conversationId, m))
-                            .thenApply(
-                                updated -> {
-                                  conversationChanged("member_added", updated, userId);
-                                  return updated;
-                                });
+                        return Engines.call(() -> config.messageStore().lastSeq(conversationId))
+                            .thenCompose(
+                                before ->
+                                    Engines.call(
+                                            () ->
+                                                config
+                                                    .conversationStore()
+                                                    .addMember(conversationId, m))
+                                        .thenApply(
+                                            updated -> {
+                                              conversationChanged(
+                                                  "member_added", updated, userId, before);
+                                              return updated;
+                                            }));
                       });
             })
         .exceptionallyCompose(
@@ -1738,7 +1785,7 @@ public final class DefaultChatEngine implements ChatEngine {
                       () -> config.conversationStore().removeMember(conversationId, userId))
                   .thenApply(
                       updated -> {
-                        conversationChanged("member_removed", updated, userId);
+                        conversationChanged("member_removed", updated, userId, -1);
                         return updated;
                       });
             })
@@ -1762,7 +1809,7 @@ public final class DefaultChatEngine implements ChatEngine {
             })
         .thenApply(
             updated -> {
-              conversationChanged("renamed", updated, null);
+              conversationChanged("renamed", updated, null, -1);
               return updated;
             })
         .exceptionallyCompose(
@@ -1787,7 +1834,7 @@ public final class DefaultChatEngine implements ChatEngine {
             })
         .thenApply(
             updated -> {
-              conversationChanged("member_left", updated, userId);
+              conversationChanged("member_left", updated, userId, -1);
               return updated;
             })
         .exceptionallyCompose(
