@@ -32,7 +32,8 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class RestApiHttpFuzzTest {
   private static final int TIMEOUT_MS = 10_000;
-  private static final List<String> ENDPOINTS = List.of("history", "user", "avatar", "search", "me");
+  private static final List<String> ENDPOINTS =
+      List.of("history", "user", "avatar", "search", "me");
 
   private static TestServer server;
   private static TestServer.TestUser alice;
@@ -94,12 +95,12 @@ class RestApiHttpFuzzTest {
 
     Response response = send(request.toString().getBytes(StandardCharsets.ISO_8859_1));
     assertThat(response.status)
-        .as("%s -> %s %s", path, response.status, response.body())
+        .as("%s -> %s %s", path, response.status, response.text())
         .isBetween(200, 499);
     if (response.status >= 400 && response.isJson()) {
       JsonNode error = Api.JSON.readTree(response.body).path("error");
-      assertThat(error.path("code").isTextual()).as(response.body()).isTrue();
-      assertThat(error.path("message").isTextual()).as(response.body()).isTrue();
+      assertThat(error.path("code").isTextual()).as(response.text()).isTrue();
+      assertThat(error.path("message").isTextual()).as(response.text()).isTrue();
     }
   }
 
@@ -114,7 +115,11 @@ class RestApiHttpFuzzTest {
     StringBuilder sb = new StringBuilder();
     for (byte b : s.getBytes(StandardCharsets.UTF_8)) {
       int c = b & 0xFF;
-      if (Character.isLetterOrDigit(c) && c < 0x80 || c == '-' || c == '_' || c == '.' || c == '~') {
+      if (Character.isLetterOrDigit(c) && c < 0x80
+          || c == '-'
+          || c == '_'
+          || c == '.'
+          || c == '~') {
         sb.append((char) c);
       } else {
         sb.append('%').append(String.format(Locale.ROOT, "%02X", c));
@@ -143,7 +148,7 @@ class RestApiHttpFuzzTest {
       return h.contains("content-type: application/json") && !h.contains("chunked");
     }
 
-    String body() {
+    String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
   }
@@ -163,7 +168,9 @@ class RestApiHttpFuzzTest {
       int headEnd = text.indexOf("\r\n\r\n");
       assertThat(headEnd).as("a complete response: %s", text).isPositive();
       String head = text.substring(0, headEnd);
-      String[] statusLine = head.substring(0, head.indexOf("\r\n") < 0 ? head.length() : head.indexOf("\r\n")).split(" ");
+      String[] statusLine =
+          head.substring(0, head.indexOf("\r\n") < 0 ? head.length() : head.indexOf("\r\n"))
+              .split(" ");
       int status = Integer.parseInt(statusLine[1]);
       return new Response(status, head, Arrays.copyOfRange(bytes, headEnd + 4, bytes.length));
     }

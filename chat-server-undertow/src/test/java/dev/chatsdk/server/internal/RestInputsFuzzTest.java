@@ -89,8 +89,8 @@ class RestInputsFuzzTest {
   }
 
   /**
-   * An upload's {@code Content-Type} (first input line) and body (the rest) yield the file part,
-   * a slice of the body, or MALFORMED; never another exception.
+   * An upload's {@code Content-Type} (first input line) and body (the rest) yield the file part, a
+   * slice of the body, or MALFORMED; never another exception.
    */
   @FuzzTest(maxDuration = "2m")
   void multipartUploadsYieldTheFilePartOrMalformed(byte[] input) {
@@ -118,7 +118,9 @@ class RestInputsFuzzTest {
     }
     assertThat(part.length).isLessThanOrEqualTo(body.length);
     if (part.length > 0) {
-      assertThat(Multipart.indexOf(body, part, 0)).as("the part is a slice of the body").isNotNegative();
+      assertThat(Multipart.indexOf(body, part, 0))
+          .as("the part is a slice of the body")
+          .isNotNegative();
     }
   }
 
