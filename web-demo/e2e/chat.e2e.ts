@@ -9,7 +9,7 @@ import { ServerProcess } from './server';
 const RESULTS = fileURLToPath(new URL('../test-results', import.meta.url));
 const JAR = process.env.CHAT_SERVER_JAR!;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const WAIT = 15_000;
+const WAIT = 20_000;
 
 let server: ServerProcess;
 let browser: Browser;
@@ -268,6 +268,19 @@ describe('web demo in Chromium against the real server', () => {
     await bob.page.getByTestId('day-separator').first().waitFor({ timeout: WAIT });
   });
 
+  it('lets the group admin remove a member, whose list then drops the group', async () => {
+    await openConversationTitled(alice, 'Weekend plans');
+    await alice.page.getByTestId('members-button').click();
+    const carolRow = alice.page.locator('[data-testid=member-row]', { hasText: carol.name });
+    await carolRow.getByRole('button', { name: `Remove ${carol.name}` }).click();
+    await carolRow.waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('members-dialog').getByRole('button', { name: 'Close' }).click();
+    await carol.page
+      .locator('[data-testid=conversation-item]', { hasText: 'Weekend plans' })
+      .waitFor({ state: 'detached', timeout: WAIT });
+    await alice.page.getByTestId('chat-subtitle').filter({ hasText: '2 members' }).waitFor({ timeout: WAIT });
+  });
+
   it('uploads an avatar that the other user then sees', async () => {
     await alice.page.getByTestId('nav-profile').click();
     await alice.page.getByTestId('member-since').waitFor({ timeout: WAIT });
@@ -278,7 +291,9 @@ describe('web demo in Chromium against the real server', () => {
     });
     await alice.page.getByTestId('avatar-preview').waitFor({ timeout: WAIT });
     await alice.page.getByTestId('avatar-upload').click();
-    await alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]').waitFor({ timeout: WAIT });
+    const own = alice.page.locator('[data-testid=profile-page] img[data-testid=avatar-img]');
+    await own.waitFor({ timeout: WAIT });
+    await own.evaluate((el) => (el as HTMLImageElement).decode());
     await shot(alice, '07-profile');
 
     // Bob shares a conversation with Alice: the server tells his session (a `user` frame).
@@ -307,8 +322,8 @@ describe('web demo in Chromium against the real server', () => {
     await shot(alice, '08-offline');
 
     await server.start();
-    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
-    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 30_000 });
+    await alice.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
+    await bob.page.getByTestId('connection-banner').waitFor({ state: 'detached', timeout: 45_000 });
     await seeMessage(alice, 'sent while the server was down', 'delivered');
     await seeMessage(bob, 'sent while the server was down');
     await send(bob, 'back again');
@@ -324,7 +339,7 @@ describe('web demo in Chromium against the real server', () => {
     await openConversationTitled(bob, alice.name);
     await seeMessage(bob, 'back again');
     expect(await messageBodies(bob)).toEqual(after);
-  });
+  }, 120_000);
 
   it('edits and deletes an own message, seen by the other side', async () => {
     const own = alice.page.locator('[data-testid=message][data-own=true]', { hasText: 'sent while the server was down' });
@@ -367,6 +382,7 @@ describe('web demo in Chromium against the real server', () => {
   });
 
   it('ran without page errors, dialogs or CSP violations', () => {
+    expect(server.unexpectedExit).toBeNull();
     expect(pageErrors).toEqual([]);
     expect(dialogs).toEqual([]);
     expect(cspViolations).toEqual([]);

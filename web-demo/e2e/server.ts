@@ -27,12 +27,14 @@ export class ServerProcess {
   private proc: ChildProcess | null = null;
   private log: WriteStream;
   port = 0;
+  /** Set when the server process ended without stop() being called. */
+  unexpectedExit: string | null = null;
 
   constructor(
     private readonly jar: string,
     logFile: string,
   ) {
-    this.log = createWriteStream(logFile, { flags: 'a' });
+    this.log = createWriteStream(logFile, { flags: 'w' });
   }
 
   get baseUrl(): string {
@@ -50,7 +52,14 @@ export class ServerProcess {
     proc.stderr?.pipe(this.log, { end: false });
     this.proc = proc;
     let exited: number | null = null;
-    proc.once('exit', (code) => (exited = code ?? -1));
+    proc.once('exit', (code, signal) => {
+      exited = code ?? -1;
+      // An exit this harness did not ask for (a crash, or a signal from elsewhere) is worth a line.
+      if (this.proc === proc) {
+        this.unexpectedExit = `server pid ${proc.pid} exited unexpectedly (code ${code}, signal ${signal})`;
+        this.log.write(`==== ${this.unexpectedExit}\n`);
+      }
+    });
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
       if (exited !== null) throw new Error(`server exited with ${exited} while starting (see ${this.log.path})`);

@@ -23,6 +23,17 @@ export const client = new ChatClient({
 
 export const history = new HistoryLoader(chatStore);
 
+// Presence frames missed while disconnected are caught up from REST on every (re)connect.
+chatStore.subscribe((s, prev) => {
+  if (s.connection === 'online' && prev.connection !== 'online') void refreshUsers();
+});
+
+// Back online or back to the tab: try now instead of waiting out the backoff.
+window.addEventListener('online', () => client.reconnectNow());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') client.reconnectNow();
+});
+
 /** Finds out whether the cookie still holds a session; starts the app if so. */
 export async function bootstrap(): Promise<void> {
   try {

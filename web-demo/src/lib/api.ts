@@ -105,7 +105,9 @@ export const api = {
     }
   },
   async users(q = ''): Promise<UserWithPresence[]> {
-    const r = await request<unknown>('GET', `/api/users${q ? `?q=${encodeURIComponent(q)}` : ''}`);
+    const params = new URLSearchParams({ limit: '100' });
+    if (q) params.set('q', q);
+    const r = await request<unknown>('GET', `/api/users?${params}`);
     return listOf<UserWithPresence>(r, 'users', 'items');
   },
   async user(id: string): Promise<UserWithPresence> {

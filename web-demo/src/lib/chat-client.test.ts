@@ -155,6 +155,19 @@ describe('ChatClient connection', () => {
     expect(ws.sentOfType('send').map((f) => f.clientMsgId)).toEqual([id]);
   });
 
+  it('reconnects at once when asked during a backoff wait, and not while connected', () => {
+    client.start();
+    serverAccepts();
+    client.reconnectNow();
+    expect(sockets).toHaveLength(1);
+    latest().drop(1006);
+    clock.advance(100);
+    expect(sockets).toHaveLength(1);
+    client.reconnectNow();
+    expect(sockets).toHaveLength(2);
+    expect(clock.pendingDelays()).toEqual([]);
+  });
+
   it('stops and reports the session lost on close 4001', () => {
     client.start();
     serverAccepts();

@@ -132,6 +132,13 @@ export class ChatClient {
     this.store.getState().setConnection('idle');
   }
 
+  /** Skips the rest of a reconnect wait (the browser says it is back online, the tab is shown). */
+  reconnectNow(): void {
+    if (!this.running || this.socket !== null || this.reconnectTimer === null) return;
+    this.clearTimer('reconnectTimer');
+    this.connect();
+  }
+
   /** Whether the socket is open and the server said hello. */
   isReady(): boolean {
     return this.ready;

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { useChat } from '../../stores';
-import { createGroup } from './openDirect';
+import { createGroup } from './actions';
 
 /** A modal to create a group: a title and at least one other member. */
 export function NewGroupDialog({ open, onClose }: { open: boolean; onClose: () => void }) {

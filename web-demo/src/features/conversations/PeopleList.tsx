@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { useChat } from '../../stores';
 import { Avatar } from '../../components/Avatar';
 import { LastSeen } from '../presence/LastSeen';
-import { openDirectChat } from './openDirect';
+import { openDirectChat } from './actions';
 
 function PersonRow({ userId }: { userId: string }) {
   const name = useChat((s) => s.users[userId]?.displayName ?? s.users[userId]?.username ?? '');

@@ -12,6 +12,7 @@ import dev.chatsdk.api.ConversationKind;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.core.EngineFixture.Client;
+import dev.chatsdk.testkit.RecordingConnection;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -55,6 +56,34 @@ class ChatEngineConversationTest {
     b.await("conversation");
     join(engine.send(principal("a"), d.id(), "k", "hi there"));
     assertThat(at(b.await("message"), "message", "body")).isEqualTo("hi there");
+  }
+
+  @Test
+  void aMessageSentRightAfterCreationArrivesAfterTheConversationFrame() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("b");
+    Client b = fx.connect(engine, "b");
+    for (int i = 0; i < 5; i++) {
+      Conversation g = join(engine.createGroup(principal("a"), "G" + i, List.of("b")));
+      join(engine.send(principal("a"), g.id(), "k", "first words"));
+      b.await(
+          f ->
+              "message".equals(f.get("type")) && g.id().equals(at(f, "message", "conversationId")));
+    }
+    List<String> types = b.conn.frames().stream().map(RecordingConnection::typeOf).toList();
+    assertThat(types.subList(1, types.size()))
+        .containsExactly(
+            "conversation",
+            "message",
+            "conversation",
+            "message",
+            "conversation",
+            "message",
+            "conversation",
+            "message",
+            "conversation",
+            "message");
   }
 
   @Test

@@ -33,7 +33,7 @@ import org.jspecify.annotations.Nullable;
  * "t:<userId>:<expiresAtEpochMillis>"}.
  */
 final class EngineFixture implements AutoCloseable {
-  static final Duration WAIT = Duration.ofSeconds(5);
+  static final Duration WAIT = Duration.ofSeconds(10);
 
   final InMemoryUserStore users = new InMemoryUserStore();
   final InMemoryConversationStore conversations = new InMemoryConversationStore();

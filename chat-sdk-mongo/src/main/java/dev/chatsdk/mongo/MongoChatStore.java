@@ -144,6 +144,11 @@ public final class MongoChatStore implements AutoCloseable {
     return blobs;
   }
 
+  /** The write concern every write of this store uses. */
+  public WriteConcern writeConcern() {
+    return schema.database().getWriteConcern();
+  }
+
   /** The name of the database this store uses. */
   public String databaseName() {
     return databaseName;
@@ -210,8 +215,8 @@ public final class MongoChatStore implements AutoCloseable {
 
     /**
      * The write concern of every write. Default: the connection string's, if it names one; else
-     * {@link #DEFAULT_REPLICA_SET_WRITE_CONCERN} when it names a replica set, else {@link
-     * #DEFAULT_WRITE_CONCERN}.
+     * {@link #DEFAULT_REPLICA_SET_WRITE_CONCERN} when it names a replica set ({@code replicaSet=},
+     * several hosts, or {@code mongodb+srv://}), else {@link #DEFAULT_WRITE_CONCERN}.
      */
     public Builder writeConcern(WriteConcern writeConcern) {
       this.writeConcern = Objects.requireNonNull(writeConcern, "writeConcern");
@@ -259,7 +264,7 @@ public final class MongoChatStore implements AutoCloseable {
               ? writeConcern
               : uri.getWriteConcern() != null
                   ? uri.getWriteConcern()
-                  : uri.getRequiredReplicaSetName() != null
+                  : namesAReplicaSet(uri)
                       ? DEFAULT_REPLICA_SET_WRITE_CONCERN
                       : DEFAULT_WRITE_CONCERN;
       MongoClient owned = null;
@@ -283,6 +288,13 @@ public final class MongoChatStore implements AutoCloseable {
       }
       MongoDatabase db = used.getDatabase(dbName).withWriteConcern(concern);
       return new MongoChatStore(db, dbName, owned);
+    }
+
+    /** A replica set name, several hosts, or an SRV record (always a replica set or cluster). */
+    private static boolean namesAReplicaSet(ConnectionString uri) {
+      return uri.getRequiredReplicaSetName() != null
+          || uri.getHosts().size() > 1
+          || uri.isSrvProtocol();
     }
 
     private static Duration positive(Duration value, String name) {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
@@ -95,6 +96,22 @@ class MongoMessageStoreTest extends MongoStoreTestBase {
     List<Message> page = await(messages().page("c1", HistoryQuery.after(0, 200)));
     assertThat(page).extracting(Message::seq).isSorted().hasSize(40);
     assertThat(await(messages().lastSeq("c1"))).isEqualTo(40);
+  }
+
+  @Test
+  void pageAfterTheLargestSeqIsEmptyWithoutScanning() {
+    send("c1", "alice", "m1", "hi");
+
+    // after + 1 used to overflow to Long.MIN_VALUE and scan ~10^16 windows up to the top
+    List<Message> page =
+        messages()
+            .page("c1", HistoryQuery.after(Long.MAX_VALUE, HistoryQuery.MAX_LIMIT))
+            .toCompletableFuture()
+            .orTimeout(5, TimeUnit.SECONDS)
+            .join();
+
+    assertThat(page).isEmpty();
+    assertThat(await(messages().page("c1", new HistoryQuery(Long.MAX_VALUE, 1, 10)))).isEmpty();
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.chatsdk.server;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.core.auth.LoginThrottle;
+import dev.chatsdk.server.internal.ClientAddresses;
 import dev.chatsdk.server.internal.Origins;
 import dev.chatsdk.server.internal.ServerRuntime;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -163,6 +165,7 @@ public final class ChatServer implements AutoCloseable {
     private Duration heartbeatInterval = DEFAULT_HEARTBEAT_INTERVAL;
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private LoginThrottle loginThrottle = LoginThrottle.defaults();
+    private Set<String> trustedProxies = Set.of();
 
     private Builder() {}
 
@@ -345,6 +348,16 @@ public final class ChatServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Addresses of reverse proxies (e.g. nginx) whose {@code X-Forwarded-For} header names the real
+     * client for per-address limits. Default: none (the header is ignored, so it cannot be forged).
+     */
+    public Builder trustedProxies(Set<String> proxies) {
+      Objects.requireNonNull(proxies, "proxies");
+      this.trustedProxies = ClientAddresses.normalizeAll(List.copyOf(proxies));
+      return this;
+    }
+
     /** Builds a server (not yet started) from a snapshot of these options. */
     public ChatServer build() {
       return new ChatServer(snapshot());
@@ -366,6 +379,7 @@ public final class ChatServer implements AutoCloseable {
       b.heartbeatInterval = heartbeatInterval;
       b.shutdownTimeout = shutdownTimeout;
       b.loginThrottle = loginThrottle;
+      b.trustedProxies = Set.copyOf(trustedProxies);
       return b;
     }
 
@@ -432,6 +446,11 @@ public final class ChatServer implements AutoCloseable {
     /** The graceful shutdown budget. */
     public Duration shutdownTimeout() {
       return shutdownTimeout;
+    }
+
+    /** The trusted reverse proxies. */
+    public Set<String> trustedProxies() {
+      return Set.copyOf(trustedProxies);
     }
 
     /** The login and sign-up throttle. */

@@ -100,4 +100,44 @@ class OperationsIT {
       assertThat(right.status()).isEqualTo(429);
     }
   }
+
+  @Test
+  void behindATrustedProxyTheForwardedClientIsThrottledNotTheProxy() {
+    try (TestServer server =
+        TestServer.builder()
+            .inMemory()
+            .configure(
+                b ->
+                    b.trustedProxies(java.util.Set.of("127.0.0.1"))
+                        .loginThrottle(
+                            LoginThrottle.builder()
+                                .maxFailuresPerAccount(100)
+                                .maxFailuresPerAddress(3)
+                                .maxSignupsPerAddress(1000)
+                                .build()))
+            .start()) {
+      Api api = new Api(server.baseUri());
+      int last = 0;
+      for (int i = 0; i < 5 && last != 429; i++) {
+        last = failedLoginFrom(api, "203.0.113.7").status();
+      }
+      assertThat(last).isEqualTo(429);
+      // another client behind the same proxy is not affected
+      assertThat(failedLoginFrom(api, "203.0.113.8").status()).isEqualTo(401);
+      // a client cannot escape by prepending a forged hop: the proxy's entry is the last one
+      assertThat(failedLoginFrom(api, "198.51.100.1, 203.0.113.7").status()).isEqualTo(429);
+    }
+  }
+
+  private static Api.Resp failedLoginFrom(Api api, String forwardedFor) {
+    return api.send(
+        api.request("/api/auth/login", null)
+            .header("Content-Type", "application/json")
+            .header("X-Forwarded-For", forwardedFor)
+            .POST(
+                java.net.http.HttpRequest.BodyPublishers.ofString(
+                    Api.json(
+                        Map.of("username", Api.unique("ghost"), "password", "wrong password!"))))
+            .build());
+  }
 }

@@ -295,8 +295,8 @@ class RestApiIT {
                     "/api/conversations/" + cid + "/messages",
                     ta,
                     Map.of("clientMsgId", "m-3", "body", "x".repeat(5000)))
-                .errorCode())
-        .isEqualTo("too_large");
+                .status())
+        .isEqualTo(422);
     assertThat(
             api.post("/api/conversations", ta, Map.of("kind", "triangle", "members", List.of()))
                 .status())

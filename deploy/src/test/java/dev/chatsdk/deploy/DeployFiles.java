@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the deployment files are, and the facts about the server they must agree with. Tests run
- * with the module directory ({@code deploy/}) as working directory.
+ * Where the deployment files are, and the facts about the server they must agree with ({@link
+ * ServerFactsTest} checks these against the server's own constants and settings, {@link
+ * ServerAgreementTest} against a running server). Tests run with the module directory ({@code
+ * deploy/}) as working directory.
  */
 final class DeployFiles {
   /** The port the server listens on inside its container. */
@@ -26,13 +28,16 @@ final class DeployFiles {
   /** The longest WebSocket heartbeat the server announces in {@code hello.heartbeatMs}. */
   static final Duration MAX_HEARTBEAT = Duration.ofSeconds(30);
 
-  /** How long the server may take to drain on SIGTERM. */
-  static final Duration MAX_DRAIN = Duration.ofSeconds(30);
+  /** How long the server may take to drain on SIGTERM (ChatServer's DEFAULT_SHUTDOWN_TIMEOUT). */
+  static final Duration MAX_DRAIN = Duration.ofSeconds(10);
 
   /** The environment variables that turn on the cluster mode. */
   static final String MONGO_URI_VARIABLE = "CHAT_MONGO_URI";
 
   static final String REDIS_URI_VARIABLE = "CHAT_REDIS_URI";
+
+  /** The shared token secret: every node must accept every other node's tokens. */
+  static final String JWT_SECRET_VARIABLE = "CHAT_JWT_SECRET";
 
   /** The app label every resource carries. */
   static final String APP = "chat-server";

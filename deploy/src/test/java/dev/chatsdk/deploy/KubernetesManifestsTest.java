@@ -208,13 +208,16 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void mongoAndRedisUrisComeFromTheSecretAndOtherSettingsFromTheConfigMap() {
+  void mongoAndRedisUrisAndTheSharedJwtSecretComeFromTheSecretOtherSettingsFromTheConfigMap() {
     Container container = serverContainer();
     Secret secret = only(Secret.class);
     Map<String, EnvVar> env =
         container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     for (String variable :
-        List.of(DeployFiles.MONGO_URI_VARIABLE, DeployFiles.REDIS_URI_VARIABLE)) {
+        List.of(
+            DeployFiles.MONGO_URI_VARIABLE,
+            DeployFiles.REDIS_URI_VARIABLE,
+            DeployFiles.JWT_SECRET_VARIABLE)) {
       EnvVar var = env.get(variable);
       assertThat(var).as(variable).isNotNull();
       var ref = var.getValueFrom().getSecretKeyRef();
@@ -225,6 +228,7 @@ class KubernetesManifestsTest {
     assertThat(env.get("CHAT_NODE_ID").getValueFrom().getFieldRef().getFieldPath())
         .as("node id is the pod name, unique among live pods")
         .isEqualTo("metadata.name");
+    assertThat(only(ConfigMap.class).getData()).containsEntry("CHAT_STORE", "mongo");
     assertThat(container.getEnvFrom())
         .singleElement()
         .satisfies(

@@ -70,12 +70,21 @@ final class Channel {
     return released;
   }
 
-  /** Starts from the store's counter (read after the bus subscription is active). */
+  /**
+   * Starts from the store's counter (read after the bus subscription is active). Events offered
+   * before then reached this node after the channel existed, so they are live for its sessions even
+   * if the counter read already covers them: they are delivered first, in order.
+   */
   void start(long base) {
     runner.execute(
         () -> {
           if (delivered < 0) {
-            delivered = base;
+            while (!pending.isEmpty() && pending.firstKey() <= base) {
+              Map.Entry<Long, Pending> e = pending.pollFirstEntry();
+              delivered = e.getKey();
+              engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+            }
+            delivered = Math.max(delivered, base);
             drain();
           }
           ready.complete(null);

@@ -27,6 +27,7 @@ import dev.chatsdk.api.port.MessagePolicy;
 import dev.chatsdk.api.port.PolicyDecision;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
+import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.ChatSession;
 import dev.chatsdk.core.EngineListener;
 import java.time.Duration;
@@ -103,7 +104,7 @@ public final class DefaultChatEngine implements ChatEngine {
       AtomicInteger n = new AtomicInteger();
       ScheduledThreadPoolExecutor created =
           new ScheduledThreadPoolExecutor(
-              2,
+              ChatEngineBuilder.DEFAULT_SCHEDULER_THREADS,
               r -> {
                 Thread t = new Thread(r, "chat-engine-" + n.incrementAndGet());
                 t.setDaemon(true);
@@ -797,21 +798,21 @@ public final class DefaultChatEngine implements ChatEngine {
     }
   }
 
-  /** For one user on this node: start or stop the conversation's live delivery, then tell them. */
+  /**
+   * For one user on this node: tell them, then start or stop the conversation's live delivery (so
+   * the {@code conversation} frame precedes the conversation's first live message).
+   */
   private void applyConversationChange(String userId, Conversation conversation, Frame frame) {
     LocalUser user = users.get(userId);
     if (user == null) {
       return;
     }
-    CompletableFuture<Void> ready;
+    fanOut(new LocalUser[] {user}, null, null, s -> sendFrame(s, frame));
     if (conversation.isMember(userId)) {
-      ready = join(user, conversation);
+      join(user, conversation);
     } else {
       leave(user, conversation.id());
-      ready = CompletableFuture.completedFuture(null);
     }
-    ready.whenComplete(
-        (v, e) -> fanOut(new LocalUser[] {user}, null, null, s -> sendFrame(s, frame)));
   }
 
   // ======================================================================= cluster

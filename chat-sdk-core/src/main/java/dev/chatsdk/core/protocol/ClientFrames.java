@@ -5,7 +5,6 @@ import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.event.ClientFrame;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -88,9 +87,7 @@ final class ClientFrames {
               + ")");
     }
     Map<String, Long> cursors = new HashMap<>(Math.max(4, node.size() * 2));
-    Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : node.properties()) {
       String conversationId = e.getKey();
       checkIdLength(conversationId, "cursors key");
       cursors.put(conversationId, counterValue(e.getValue(), "cursors." + conversationId));

@@ -42,16 +42,16 @@ class ChatMetricsTest {
             .build()) {
       RecordingConnection conn = new RecordingConnection();
       var session = engine.openSession(a, conn);
-      conn.awaitType("hello", Duration.ofSeconds(5));
+      conn.awaitType("hello", Duration.ofSeconds(10));
       var d = engine.createDirect(a, "b").toCompletableFuture().get(5, TimeUnit.SECONDS);
       session.onText(
           "{\"type\":\"send\",\"conversationId\":\""
               + d.id()
               + "\",\"clientMsgId\":\"k\",\"body\":\"hi\"}");
-      conn.awaitType("ack", Duration.ofSeconds(5));
+      conn.awaitType("ack", Duration.ofSeconds(10));
       session.onText("{\"type\":\"auth\",\"token\":\"x\"}");
       session.onText("{\"type\":\"nope\"}");
-      conn.awaitFrames(RecordingConnection.hasType("error"), 2, Duration.ofSeconds(5));
+      conn.awaitFrames(RecordingConnection.hasType("error"), 2, Duration.ofSeconds(10));
 
       assertThat(registry.get("chat.sessions.active").tags("node", "n1").gauge().value())
           .isEqualTo(1.0);
@@ -68,7 +68,7 @@ class ChatMetricsTest {
           .isEqualTo(1.0);
       assertThat(registry.get("chat.errors.sent").tag("code", "unknown_type").counter().count())
           .isEqualTo(1.0);
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (registry.get("chat.fanout.size").summary().count() < 1
           && System.nanoTime() < deadline) {
         Thread.sleep(5);

@@ -181,6 +181,10 @@ public final class MongoMessageStore implements MessageStore {
                     query.beforeSeq().isPresent()
                         ? Math.min(top, query.beforeSeq().getAsLong() - 1)
                         : top;
+                if (query.after() >= high) {
+                  // nothing above; also keeps after + 1 from overflowing at Long.MAX_VALUE
+                  return CompletableFuture.completedFuture(page);
+                }
                 return scanUp(
                     conversationId, query.after() + 1, high, query.limit(), query.limit(), page);
               }

@@ -41,7 +41,13 @@ public final class AuthTokens {
         return new Presented(q, false);
       }
     }
-    Cookie cookie = ex.getRequestCookie(COOKIE);
+    Cookie cookie;
+    try {
+      cookie = ex.getRequestCookie(COOKIE);
+    } catch (IllegalStateException e) {
+      // Undertow refuses a Cookie header with more cookies than it parses (200): no usable token
+      return null;
+    }
     if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {
       return new Presented(cookie.getValue(), true);
     }

@@ -66,6 +66,11 @@ public final class CommandLine {
               "ID",
               "this node's id in the cluster (default: host name, pid and a random suffix)"),
           new Option(
+              "--trusted-proxies",
+              "CHAT_TRUSTED_PROXIES",
+              "LIST",
+              "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
+          new Option(
               "--store",
               "CHAT_STORE",
               "KIND",
@@ -224,6 +229,16 @@ public final class CommandLine {
               label(current) + ": '" + values.get(current) + "' (expected: true or false)");
         }
         b.secureCookies(Boolean.parseBoolean(v));
+      }
+      current = "--trusted-proxies";
+      if (values.containsKey(current)) {
+        List<String> proxies = new ArrayList<>();
+        for (String p : values.get(current).split(",")) {
+          if (!p.isBlank()) {
+            proxies.add(p.trim());
+          }
+        }
+        b.trustedProxies(new LinkedHashSet<>(proxies));
       }
       current = "--redis-uri";
       if (values.containsKey(current)) {

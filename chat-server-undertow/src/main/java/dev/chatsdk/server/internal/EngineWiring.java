@@ -76,7 +76,7 @@ final class EngineWiring implements AutoCloseable {
       closeables.add(presence);
       ClusterBus bus = cluster.bus();
       closeables.add(bus);
-      ChatMetrics metrics = ChatMetrics.create();
+      ChatMetrics metrics = new ChatMetrics();
       metrics.bindTo(registry);
       ChatEngine engine =
           ChatEngine.builder()

@@ -79,6 +79,7 @@ public final class RestApi {
   private final BlobStore blobs;
   private final AuthTokens tokens;
   private final Origins origins;
+  private final ClientAddresses addresses;
   private final Executor blocking;
 
   /** Creates the API over the engine, the account service and the stores. */
@@ -92,6 +93,7 @@ public final class RestApi {
       BlobStore blobs,
       AuthTokens tokens,
       Origins origins,
+      ClientAddresses addresses,
       Executor blocking) {
     this.codec = codec;
     this.engine = engine;
@@ -102,6 +104,7 @@ public final class RestApi {
     this.blobs = blobs;
     this.tokens = tokens;
     this.origins = origins;
+    this.addresses = addresses;
     this.blocking = blocking;
   }
 
@@ -113,7 +116,11 @@ public final class RestApi {
   }
 
   /** One request as an endpoint sees it. */
-  private record Call(HttpServerExchange exchange, @Nullable Principal principal, byte[] body) {
+  private record Call(
+      HttpServerExchange exchange,
+      @Nullable Principal principal,
+      byte[] body,
+      ClientAddresses addresses) {
     Principal me() {
       if (principal == null) {
         throw new ChatException(ErrorCode.UNAUTHENTICATED, "not signed in");
@@ -130,8 +137,7 @@ public final class RestApi {
     }
 
     String remoteAddress() {
-      var a = exchange.getSourceAddress();
-      return a == null || a.getAddress() == null ? "unknown" : a.getAddress().getHostAddress();
+      return addresses.of(exchange);
     }
   }
 
@@ -303,8 +309,9 @@ public final class RestApi {
             who.thenCompose(
                     p ->
                         bodyCap > 0
-                            ? readBody(ex, bodyCap).thenApply(b -> new Call(ex, p, b))
-                            : CompletableFuture.completedFuture(new Call(ex, p, NO_BODY)))
+                            ? readBody(ex, bodyCap).thenApply(b -> new Call(ex, p, b, addresses))
+                            : CompletableFuture.completedFuture(
+                                new Call(ex, p, NO_BODY, addresses)))
                 .thenCompose(
                     call -> {
                       try {

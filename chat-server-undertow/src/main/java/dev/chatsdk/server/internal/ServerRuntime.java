@@ -112,6 +112,7 @@ public final class ServerRuntime {
 
     Origins origins = new Origins(config.allowedOrigins());
     AuthTokens tokens = new AuthTokens(config.secureCookies());
+    ClientAddresses clientAddresses = new ClientAddresses(config.trustedProxies());
     RestApi api =
         new RestApi(
             w.codec(),
@@ -123,10 +124,16 @@ public final class ServerRuntime {
             stores.blobs,
             tokens,
             origins,
+            clientAddresses,
             pool);
     WebSocketEndpoint ws =
         new WebSocketEndpoint(
-            w.engine(), w.authenticator(), tokens, origins, config.heartbeatInterval());
+            w.engine(),
+            w.authenticator(),
+            tokens,
+            origins,
+            clientAddresses,
+            config.heartbeatInterval());
     webSocket = ws;
     registry.gauge("chat.server.websockets.open", ws, WebSocketEndpoint::openCount);
 

@@ -13,6 +13,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
 
 /**
@@ -30,11 +31,13 @@ final class UndertowConnection implements ClientConnection {
 
   private final String id;
   private final WebSocketChannel channel;
+  private final @Nullable String clientAddress;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile long lastReceivedNanos = System.nanoTime();
 
-  UndertowConnection(WebSocketChannel channel) {
+  UndertowConnection(WebSocketChannel channel, @Nullable String clientAddress) {
     this.channel = channel;
+    this.clientAddress = clientAddress;
     this.id = "ws-" + Long.toString(IDS.incrementAndGet(), 36);
   }
 
@@ -117,6 +120,9 @@ final class UndertowConnection implements ClientConnection {
 
   @Override
   public Optional<String> remoteAddress() {
+    if (clientAddress != null) {
+      return Optional.of(clientAddress);
+    }
     InetSocketAddress a = channel.getSourceAddress();
     return a == null || a.getAddress() == null
         ? Optional.empty()

@@ -56,11 +56,13 @@ public final class WebSocketEndpoint implements HttpHandler {
   private static final int UNSUPPORTED_DATA = 1003;
 
   private static final AttachmentKey<Principal> PRINCIPAL = AttachmentKey.create(Principal.class);
+  private static final AttachmentKey<String> CLIENT_ADDRESS = AttachmentKey.create(String.class);
 
   private final ChatEngine engine;
   private final Authenticator authenticator;
   private final AuthTokens tokens;
   private final Origins origins;
+  private final ClientAddresses addresses;
   private final Duration heartbeat;
   private final WebSocketProtocolHandshakeHandler handshake;
   private final Set<UndertowConnection> open = ConcurrentHashMap.newKeySet();
@@ -73,11 +75,13 @@ public final class WebSocketEndpoint implements HttpHandler {
       Authenticator authenticator,
       AuthTokens tokens,
       Origins origins,
+      ClientAddresses addresses,
       Duration heartbeat) {
     this.engine = engine;
     this.authenticator = authenticator;
     this.tokens = tokens;
     this.origins = origins;
+    this.addresses = addresses;
     this.heartbeat = heartbeat;
     List<Handshake> handshakes = List.of(new Hybi13Handshake(Set.of(SUBPROTOCOL), false));
     this.handshake = new WebSocketProtocolHandshakeHandler(handshakes, new Callback());
@@ -140,6 +144,7 @@ public final class WebSocketEndpoint implements HttpHandler {
                                             Http.error(e, failure);
                                           } else {
                                             e.putAttachment(PRINCIPAL, principal);
+                                            e.putAttachment(CLIENT_ADDRESS, addresses.of(e));
                                             handshake.handleRequest(e);
                                           }
                                         },
@@ -187,7 +192,8 @@ public final class WebSocketEndpoint implements HttpHandler {
     @Override
     public void onConnect(WebSocketHttpExchange exchange, WebSocketChannel channel) {
       Principal principal = exchange.getAttachment(PRINCIPAL);
-      UndertowConnection connection = new UndertowConnection(channel);
+      String address = exchange.getAttachment(CLIENT_ADDRESS);
+      UndertowConnection connection = new UndertowConnection(channel, address);
       if (principal == null || !accepting) {
         connection.close(CloseCodes.GOING_AWAY, "not accepting");
         return;

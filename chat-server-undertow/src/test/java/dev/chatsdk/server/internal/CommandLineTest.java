@@ -85,6 +85,19 @@ class CommandLineTest {
   }
 
   @Test
+  void trustedProxiesAreIpLiteralsOnly() {
+    assertThat(
+            CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "10.0.0.1, ::1"))
+                .builder()
+                .trustedProxies())
+        .containsExactlyInAnyOrder("10.0.0.1", "0:0:0:0:0:0:0:1");
+    assertThatThrownBy(
+            () -> CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "nginx.local")))
+        .hasMessageContaining("CHAT_TRUSTED_PROXIES")
+        .hasMessageContaining("expected: an IP address");
+  }
+
+  @Test
   void memoryStoreCanBeChosen() {
     assertThat(CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
         .isEqualTo(ChatServer.Storage.MEMORY);

@@ -1,0 +1,98 @@
+package dev.chatsdk.server.internal;
+
+import dev.chatsdk.api.ChatException;
+import io.undertow.server.HttpServerExchange;
+import io.undertow.util.Headers;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The client's address for per-address limits and logs. The TCP peer, unless that peer is a
+ * configured trusted proxy: then the right-most {@code X-Forwarded-For} entry that is not itself a
+ * trusted proxy (entries further left were written by the client and could be forged). With no
+ * trusted proxies the header is ignored. Immutable; thread-safe.
+ */
+public final class ClientAddresses {
+  private final Set<String> trusted;
+
+  /** Trusts the given proxy addresses (IP literals, normalised by {@link #normalize}). */
+  public ClientAddresses(Set<String> trustedProxies) {
+    this.trusted = Set.copyOf(trustedProxies);
+  }
+
+  /**
+   * Normalises an IP literal ({@code 10.0.0.1}, {@code ::1}); host names are refused so that no DNS
+   * lookup happens.
+   *
+   * @throws ChatException {@code INVALID_ARGUMENT} for anything but an IP literal
+   */
+  public static String normalize(String ip) {
+    String s = ip.trim();
+    if (s.startsWith("[") && s.endsWith("]")) {
+      s = s.substring(1, s.length() - 1);
+    }
+    boolean literal = s.matches("[0-9.]+") || (s.contains(":") && s.matches("[0-9A-Fa-f:.]+"));
+    if (!literal) {
+      throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
+    }
+    try {
+      return InetAddress.getByName(s).getHostAddress();
+    } catch (UnknownHostException e) {
+      throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
+    }
+  }
+
+  /** Normalises a list of proxies. */
+  public static Set<String> normalizeAll(List<String> ips) {
+    Set<String> out = new LinkedHashSet<>();
+    for (String ip : ips) {
+      out.add(normalize(ip));
+    }
+    return out;
+  }
+
+  /** The client's address as the server should count it. */
+  public String of(HttpServerExchange ex) {
+    InetSocketAddress peer = ex.getSourceAddress();
+    String address =
+        peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
+    if (trusted.isEmpty() || !trusted.contains(address)) {
+      return address;
+    }
+    String forwarded = joined(ex);
+    if (forwarded == null) {
+      return address;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      String normal;
+      try {
+        normal = normalize(hop);
+      } catch (ChatException e) {
+        return hop.isEmpty() ? address : truncate(hop); // garbage: count it as one client
+      }
+      if (!trusted.contains(normal)) {
+        return normal;
+      }
+    }
+    return address;
+  }
+
+  private static @Nullable String joined(HttpServerExchange ex) {
+    var values = ex.getRequestHeaders().get(Headers.X_FORWARDED_FOR);
+    if (values == null || values.isEmpty()) {
+      return null;
+    }
+    return String.join(",", values);
+  }
+
+  private static String truncate(String s) {
+    return s.length() > 64 ? s.substring(0, 64) : s;
+  }
+}
