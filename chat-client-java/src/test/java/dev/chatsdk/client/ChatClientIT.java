@@ -197,7 +197,11 @@ class ChatClientIT {
 
   @Test
   void serverKilledMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
-    try (TestServer durable = TestServer.builder().configure(b -> b.jwtSecret(SECRET)).start();
+    // a near-zero shutdown budget: the server goes down without waiting for its clients
+    try (TestServer durable =
+            TestServer.builder()
+                .configure(b -> b.jwtSecret(SECRET).shutdownTimeout(Duration.ofMillis(200)))
+                .start();
         TcpProxy proxy = new TcpProxy(durable::port)) {
       URI base = proxy.baseUri();
       TestUser alice = durable.signup(name("alice"));
