@@ -290,7 +290,8 @@ public final class Bench {
     System.out.printf(
         Locale.ROOT, "  idle: %d connections held, RSS %+d MB%n", held, (rss1 - rss0) >> 20);
     record("idle connections held", peer, held);
-    record("idle RSS KB/connection", peer, (rss1 - rss0) / 1024.0 / held);
+    record("idle RSS MB with all connections open", peer, rss1 / 1048576.0);
+    record("idle RSS KB/connection (slope)", peer, (rss1 - rss0) / 1024.0 / held);
     if (jvm) {
       record("idle live heap KB/connection", peer, (heap1 - heap0) / 1024.0 / held);
     }
