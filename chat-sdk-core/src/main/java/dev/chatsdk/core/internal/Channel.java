@@ -82,7 +82,7 @@ final class Channel {
             while (!pending.isEmpty() && pending.firstKey() <= base) {
               Map.Entry<Long, Pending> e = pending.pollFirstEntry();
               delivered = e.getKey();
-              engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+              engine.fanout.deliverMessage(this, e.getValue().message(), e.getValue().frame());
             }
             delivered = Math.max(delivered, base);
             drain();
@@ -155,7 +155,7 @@ final class Channel {
       } else if (first == delivered + 1) {
         Pending p = pending.pollFirstEntry().getValue();
         delivered = first;
-        engine.deliverMessage(this, p.message(), p.frame());
+        engine.fanout.deliverMessage(this, p.message(), p.frame());
       } else {
         break;
       }
@@ -220,7 +220,7 @@ final class Channel {
       Map.Entry<Long, Pending> e = pending.pollFirstEntry();
       if (e.getKey() > delivered) {
         delivered = e.getKey();
-        engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+        engine.fanout.deliverMessage(this, e.getValue().message(), e.getValue().frame());
       }
     }
     if (upTo > delivered) {
