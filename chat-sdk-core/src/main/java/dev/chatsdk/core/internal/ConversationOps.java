@@ -3,7 +3,6 @@ package dev.chatsdk.core.internal;
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.ConversationKind;
-import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.HistoryQuery;
 import dev.chatsdk.api.Member;
 import dev.chatsdk.api.MemberRole;
@@ -84,10 +83,7 @@ final class ConversationOps {
     String userId = principal.userId();
     return Engines.call(() -> config.conversationStore().listForUser(userId))
         .thenCompose(list -> summaries(list, userId))
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "conversations")));
+        .exceptionallyCompose(Engines.failAs("conversations"));
   }
 
   CompletionStage<ConversationSummary> conversation(Principal principal, String conversationId) {
@@ -95,10 +91,7 @@ final class ConversationOps {
     Objects.requireNonNull(conversationId, "conversationId");
     return storedMemberConversation(principal.userId(), conversationId)
         .thenCompose(c -> summary(c, principal.userId()))
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "conversation")));
+        .exceptionallyCompose(Engines.failAs("conversation"));
   }
 
   CompletableFuture<List<ConversationSummary>> summaries(List<Conversation> list, String userId) {
@@ -187,10 +180,7 @@ final class ConversationOps {
                         return stored;
                       });
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "createDirect")));
+        .exceptionallyCompose(Engines.failAs("createDirect"));
   }
 
   CompletionStage<Conversation> createGroup(
@@ -245,10 +235,7 @@ final class ConversationOps {
               conversationChanged("created", stored, null, 0);
               return stored;
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "createGroup")));
+        .exceptionallyCompose(Engines.failAs("createGroup"));
   }
 
   /** A group the caller administers (from the store). */
@@ -302,10 +289,7 @@ final class ConversationOps {
                                             }));
                       });
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "addMember")));
+        .exceptionallyCompose(Engines.failAs("addMember"));
   }
 
   CompletionStage<Conversation> removeMember(
@@ -328,10 +312,7 @@ final class ConversationOps {
                         return updated;
                       });
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "removeMember")));
+        .exceptionallyCompose(Engines.failAs("removeMember"));
   }
 
   CompletionStage<Conversation> rename(Principal principal, String conversationId, String title) {
@@ -349,9 +330,7 @@ final class ConversationOps {
               conversationChanged("renamed", updated, null, -1);
               return updated;
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "rename")));
+        .exceptionallyCompose(Engines.failAs("rename"));
   }
 
   CompletionStage<Conversation> leave(Principal principal, String conversationId) {
@@ -373,8 +352,7 @@ final class ConversationOps {
               conversationChanged("member_left", updated, userId, -1);
               return updated;
             })
-        .exceptionallyCompose(
-            e -> CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "leave")));
+        .exceptionallyCompose(Engines.failAs("leave"));
   }
 
   /**

@@ -75,17 +75,7 @@ final class FrameDispatch {
                       Engines.toChat(e, ErrorCode.UNAVAILABLE, "send"), f.ref(), f.clientMsgId());
                   return;
                 }
-                Message m = r.message();
-                session.send(
-                    new ServerFrame.Ack(
-                        f.ref(),
-                        m.conversationId(),
-                        m.clientMsgId(),
-                        m.id(),
-                        m.seq(),
-                        m.modSeq(),
-                        m.createdAt(),
-                        r.duplicate()));
+                session.send(ack(f.ref(), r.message(), r.duplicate()));
                 listener.ackLatency(Duration.ofNanos(System.nanoTime() - started));
               });
     } else if (frame instanceof ClientFrame.Edit f) {
@@ -143,16 +133,19 @@ final class FrameDispatch {
             session.sendError(Engines.toChat(e, ErrorCode.UNAVAILABLE, "change"), ref, null);
             return;
           }
-          session.send(
-              new ServerFrame.Ack(
-                  ref,
-                  m.conversationId(),
-                  m.clientMsgId(),
-                  m.id(),
-                  m.seq(),
-                  m.modSeq(),
-                  m.createdAt(),
-                  false));
+          session.send(ack(ref, m, false));
         });
+  }
+
+  private static ServerFrame.Ack ack(@Nullable String ref, Message m, boolean duplicate) {
+    return new ServerFrame.Ack(
+        ref,
+        m.conversationId(),
+        m.clientMsgId(),
+        m.id(),
+        m.seq(),
+        m.modSeq(),
+        m.createdAt(),
+        duplicate);
   }
 }

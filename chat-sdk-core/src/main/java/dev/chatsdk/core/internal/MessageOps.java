@@ -106,10 +106,7 @@ final class MessageOps {
                       clientMsgId,
                       body,
                       now);
-              MessageDraft decided = runPolicies(draft, true);
-              if (!decided.body().equals(body)) {
-                checkBody(decided.body());
-              }
+              String decided = decideBody(draft, true);
               return engine.timed(
                   "append",
                   () ->
@@ -117,12 +114,7 @@ final class MessageOps {
                           .messageStore()
                           .append(
                               new NewMessage(
-                                  conversationId,
-                                  userId,
-                                  clientMsgId,
-                                  decided.body(),
-                                  List.of(),
-                                  now)));
+                                  conversationId, userId, clientMsgId, decided, List.of(), now)));
             })
         .thenApply(
             result -> {
@@ -138,9 +130,19 @@ final class MessageOps {
                 listener.messageRejected(Engines.toChat(e, ErrorCode.UNAVAILABLE, "send").code());
               }
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "append")));
+        .exceptionallyCompose(Engines.failAs("append"));
+  }
+
+  /**
+   * Runs the policies on a draft and returns the body to store, checked again if a policy rewrote
+   * it.
+   */
+  private String decideBody(MessageDraft draft, boolean withSlowMode) {
+    String decided = runPolicies(draft, withSlowMode).body();
+    if (!decided.equals(draft.body())) {
+      checkBody(decided);
+    }
+    return decided;
   }
 
   /** Runs rate-free policies: slow mode (for sends) and the host's, in order. */
@@ -231,10 +233,7 @@ final class MessageOps {
                           m.clientMsgId(),
                           body,
                           now);
-                  String finalBody = runPolicies(draft, false).body();
-                  if (!finalBody.equals(body)) {
-                    checkBody(finalBody);
-                  }
+                  String finalBody = decideBody(draft, false);
                   return engine.timed(
                       "edit",
                       () -> config.messageStore().edit(conversationId, messageId, finalBody, now));
@@ -244,8 +243,7 @@ final class MessageOps {
               engine.fanout.publishMessage(m);
               return m;
             })
-        .exceptionallyCompose(
-            e -> CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "edit")));
+        .exceptionallyCompose(Engines.failAs("edit"));
   }
 
   CompletionStage<Message> delete(Principal principal, String conversationId, String messageId) {
@@ -269,9 +267,7 @@ final class MessageOps {
                         return m;
                       });
             })
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "delete")));
+        .exceptionallyCompose(Engines.failAs("delete"));
   }
 
   private CompletableFuture<Map.Entry<Conversation, Message>> ownMessage(
@@ -311,10 +307,7 @@ final class MessageOps {
         .conversations
         .memberConversation(principal.userId(), conversationId)
         .thenCompose(c -> Engines.call(() -> config.messageStore().page(conversationId, query)))
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "history")));
+        .exceptionallyCompose(Engines.failAs("history"));
   }
 
   CompletionStage<ReadMarker> markRead(Principal principal, String conversationId, long seq) {
@@ -360,8 +353,7 @@ final class MessageOps {
               }
               return stored;
             })
-        .exceptionallyCompose(
-            e -> CompletableFuture.failedFuture(Engines.toChat(e, ErrorCode.UNAVAILABLE, "read")));
+        .exceptionallyCompose(Engines.failAs("read"));
   }
 
   CompletionStage<List<ReadMarker>> readMarkers(Principal principal, String conversationId) {
@@ -371,9 +363,6 @@ final class MessageOps {
         .conversations
         .memberConversation(principal.userId(), conversationId)
         .thenCompose(c -> Engines.call(() -> config.messageStore().readMarkers(conversationId)))
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "readMarkers")));
+        .exceptionallyCompose(Engines.failAs("readMarkers"));
   }
 }

@@ -1,6 +1,5 @@
 package dev.chatsdk.core.internal;
 
-import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.event.ServerFrame;
 import dev.chatsdk.api.port.Frame;
@@ -118,9 +117,6 @@ final class PresenceTracker {
     Objects.requireNonNull(userIds, "userIds");
     List<String> ids = List.copyOf(userIds);
     return Engines.call(() -> presence.presence(ids))
-        .exceptionallyCompose(
-            e ->
-                CompletableFuture.failedFuture(
-                    Engines.toChat(e, ErrorCode.UNAVAILABLE, "presence")));
+        .exceptionallyCompose(Engines.failAs("presence"));
   }
 }

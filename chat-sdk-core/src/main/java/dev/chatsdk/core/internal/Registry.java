@@ -3,6 +3,7 @@ package dev.chatsdk.core.internal;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.port.ClusterBus;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -306,35 +307,21 @@ final class Registry {
     return ch == null ? null : ch.conversation;
   }
 
-  private static Session[] append(Session[] array, Session s) {
-    Session[] out = java.util.Arrays.copyOf(array, array.length + 1);
-    out[array.length] = s;
+  /** A copy of {@code array} with {@code x} added at the end. */
+  private static <T> T[] append(T[] array, T x) {
+    T[] out = Arrays.copyOf(array, array.length + 1);
+    out[array.length] = x;
     return out;
   }
 
-  private static Session[] remove(Session[] array, Session s) {
-    List<Session> out = new ArrayList<>(array.length);
-    for (Session x : array) {
-      if (x != s) {
-        out.add(x);
+  /** A copy of {@code array} without {@code x} (compared by identity). */
+  private static <T> T[] remove(T[] array, T x) {
+    List<T> out = new ArrayList<>(array.length);
+    for (T y : array) {
+      if (y != x) {
+        out.add(y);
       }
     }
-    return out.toArray(Session[]::new);
-  }
-
-  private static LocalUser[] append(LocalUser[] array, LocalUser u) {
-    LocalUser[] out = java.util.Arrays.copyOf(array, array.length + 1);
-    out[array.length] = u;
-    return out;
-  }
-
-  private static LocalUser[] remove(LocalUser[] array, LocalUser u) {
-    List<LocalUser> out = new ArrayList<>(array.length);
-    for (LocalUser x : array) {
-      if (x != u) {
-        out.add(x);
-      }
-    }
-    return out.toArray(LocalUser[]::new);
+    return out.toArray(Arrays.copyOf(array, 0));
   }
 }
