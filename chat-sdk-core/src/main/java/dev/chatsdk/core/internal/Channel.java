@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
  * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task to
  * it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers} and
- * {@link #subscription} are written under the engine's registry lock and read without it.
+ * {@link #subscription} are written under {@link Registry}'s lock and read without it.
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);

@@ -78,6 +78,7 @@ final class ConversationOps {
             });
   }
 
+  /** The caller's conversations with their summaries, latest activity first. */
   CompletionStage<List<ConversationSummary>> conversations(Principal principal) {
     Objects.requireNonNull(principal, "principal");
     String userId = principal.userId();
@@ -86,6 +87,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("conversations"));
   }
 
+  /** One conversation's summary, if the caller is a member. */
   CompletionStage<ConversationSummary> conversation(Principal principal, String conversationId) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
@@ -94,6 +96,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("conversation"));
   }
 
+  /** Summaries of {@code list} for {@code userId}, latest activity first. */
   CompletableFuture<List<ConversationSummary>> summaries(List<Conversation> list, String userId) {
     List<CompletableFuture<ConversationSummary>> parts = new ArrayList<>(list.size());
     for (Conversation c : list) {
@@ -138,6 +141,7 @@ final class ConversationOps {
             });
   }
 
+  /** The direct conversation between the caller and another user, created if there is none. */
   CompletionStage<Conversation> createDirect(Principal principal, String otherUserId) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(otherUserId, "otherUserId");
@@ -183,6 +187,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("createDirect"));
   }
 
+  /** Creates a group administered by the caller. */
   CompletionStage<Conversation> createGroup(
       Principal principal, String title, Collection<String> memberIds) {
     Objects.requireNonNull(principal, "principal");
@@ -255,6 +260,7 @@ final class ConversationOps {
             });
   }
 
+  /** Adds a member to a group the caller administers (a no-op if already a member). */
   CompletionStage<Conversation> addMember(
       Principal principal, String conversationId, String userId) {
     Objects.requireNonNull(principal, "principal");
@@ -292,6 +298,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("addMember"));
   }
 
+  /** Removes a member from a group the caller administers. */
   CompletionStage<Conversation> removeMember(
       Principal principal, String conversationId, String userId) {
     Objects.requireNonNull(principal, "principal");
@@ -315,6 +322,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("removeMember"));
   }
 
+  /** Renames a group the caller administers. */
   CompletionStage<Conversation> rename(Principal principal, String conversationId, String title) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
@@ -333,6 +341,7 @@ final class ConversationOps {
         .exceptionallyCompose(Engines.failAs("rename"));
   }
 
+  /** The caller leaves a group. */
   CompletionStage<Conversation> leave(Principal principal, String conversationId) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");

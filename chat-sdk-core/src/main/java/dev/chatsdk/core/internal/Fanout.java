@@ -108,10 +108,14 @@ final class Fanout {
     }
   }
 
+  /** Sends a frame that is not a message event (no ordering counter). */
   static void sendFrame(Session s, Frame frame) {
     s.deliver(null, 0, frame);
   }
 
+  /**
+   * Sends a typing event to the conversation's other local members and, if asked, to other nodes.
+   */
   void broadcastTyping(String conversationId, String userId, boolean on, boolean publish) {
     Frame frame = config.codec().encode(new ServerFrame.TypingEvent(conversationId, userId, on));
     fanOut(
@@ -124,6 +128,7 @@ final class Fanout {
     }
   }
 
+  /** Sends a read marker to the conversation's local sessions but {@code origin}. */
   void broadcastRead(ReadMarker marker, @Nullable Session origin) {
     Frame frame =
         config
@@ -137,6 +142,7 @@ final class Fanout {
         s -> Fanout.sendFrame(s, frame));
   }
 
+  /** Sends a profile update to local users who share a conversation with the user, and the user. */
   void deliverUserUpdate(User user) {
     Frame frame = config.codec().encode(new ServerFrame.UserEvent(user));
     fanOut(
@@ -155,6 +161,7 @@ final class Fanout {
     publish("c:" + m.conversationId(), BusEvent.message(nodeId, m));
   }
 
+  /** Publishes an event to other nodes, if there is a bus; a failure is counted and logged. */
   void publish(String topic, BusEvent event) {
     ClusterBus b = bus;
     if (b == null) {

@@ -51,6 +51,7 @@ final class MessageOps {
     this.nodeId = config.nodeId();
   }
 
+  /** Sends a message outside a live connection (REST, bots). */
   CompletionStage<AppendResult> send(
       Principal principal, String conversationId, String clientMsgId, String body) {
     Objects.requireNonNull(principal, "principal");
@@ -60,6 +61,7 @@ final class MessageOps {
     return doSend(principal, null, conversationId, clientMsgId, body);
   }
 
+  /** Sends a message; {@code session} is the live connection it came from, if any. */
   CompletableFuture<AppendResult> doSend(
       Principal principal,
       @Nullable Session session,
@@ -208,6 +210,7 @@ final class MessageOps {
     restBuckets.values().removeIf(b -> b.isFull(now));
   }
 
+  /** Edits one of the caller's messages. */
   CompletionStage<Message> edit(
       Principal principal, String conversationId, String messageId, String body) {
     Objects.requireNonNull(principal, "principal");
@@ -246,6 +249,7 @@ final class MessageOps {
         .exceptionallyCompose(Engines.failAs("edit"));
   }
 
+  /** Deletes one of the caller's messages (a no-op if already deleted). */
   CompletionStage<Message> delete(Principal principal, String conversationId, String messageId) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
@@ -298,6 +302,7 @@ final class MessageOps {
                         }));
   }
 
+  /** A page of a conversation's history, if the caller is a member. */
   CompletionStage<List<Message>> history(
       Principal principal, String conversationId, HistoryQuery query) {
     Objects.requireNonNull(principal, "principal");
@@ -310,12 +315,14 @@ final class MessageOps {
         .exceptionallyCompose(Engines.failAs("history"));
   }
 
+  /** Moves the caller's read marker outside a live connection. */
   CompletionStage<ReadMarker> markRead(Principal principal, String conversationId, long seq) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
     return doMarkRead(principal, conversationId, seq, null);
   }
 
+  /** Moves the caller's read marker; {@code origin} is the session that asked, if any. */
   CompletableFuture<ReadMarker> doMarkRead(
       Principal principal, String conversationId, long seq, @Nullable Session origin) {
     if (seq < 0) {
@@ -356,6 +363,7 @@ final class MessageOps {
         .exceptionallyCompose(Engines.failAs("read"));
   }
 
+  /** Every member's read marker in a conversation, if the caller is a member. */
   CompletionStage<List<ReadMarker>> readMarkers(Principal principal, String conversationId) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");

@@ -97,6 +97,7 @@ final class PresenceTracker {
     }
   }
 
+  /** Announces a user's transition to local users who share a conversation, once per transition. */
   void presenceChanged(String userId, boolean online, @Nullable Instant lastSeen) {
     Boolean previous = lastPresence.put(userId, online);
     if (previous != null && previous == online) {
@@ -113,6 +114,7 @@ final class PresenceTracker {
         s -> Fanout.sendFrame(s, frame));
   }
 
+  /** The presence of the given users. */
   CompletionStage<Map<String, Presence>> presence(Collection<String> userIds) {
     Objects.requireNonNull(userIds, "userIds");
     List<String> ids = List.copyOf(userIds);

@@ -240,6 +240,7 @@ final class Registry {
     unsubscribe(sub);
   }
 
+  /** Subscribes to the user's {@code u:} topic, if there is a bus. */
   void subscribeUser(LocalUser user) {
     if (bus == null) {
       return;
@@ -264,6 +265,7 @@ final class Registry {
             });
   }
 
+  /** Drops a bus subscription, if any; a failure is logged. */
   void unsubscribe(ClusterBus.@Nullable Subscription sub) {
     if (sub != null) {
       Engines.call(sub::unsubscribe)
@@ -275,6 +277,7 @@ final class Registry {
     }
   }
 
+  /** The local users who receive the conversation. */
   LocalUser[] localMembers(String conversationId) {
     Channel ch = channels.get(conversationId);
     return ch == null ? new LocalUser[0] : ch.localUsers;
@@ -302,6 +305,7 @@ final class Registry {
     return result.toArray(LocalUser[]::new);
   }
 
+  /** The conversation as this node's live channel knows it, if there is one. */
   @Nullable Conversation cachedConversation(String conversationId) {
     Channel ch = channels.get(conversationId);
     return ch == null ? null : ch.conversation;

@@ -53,6 +53,7 @@ final class SessionLifecycle {
     this.scheduler = engine.scheduler();
   }
 
+  /** Opens a session for an authenticated connection; it says {@code hello} once loaded. */
   ChatSession openSession(Principal principal, ClientConnection connection) {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(connection, "connection");
@@ -217,6 +218,7 @@ final class SessionLifecycle {
     return Math.min(MAX_TIMER_MILLIS, Duration.between(from, to).toMillis());
   }
 
+  /** Closes every local session of the user with 4001. */
   void closeSessionsOf(String userId, String reason) {
     Objects.requireNonNull(userId, "userId");
     Objects.requireNonNull(reason, "reason");
@@ -229,6 +231,7 @@ final class SessionLifecycle {
     }
   }
 
+  /** Replaces the session's token with a fresher one for the same user and re-arms its timers. */
   void reauthenticate(Session session, ClientFrame.Auth f) {
     Engines.call(() -> config.authenticator().authenticate(f.token()))
         .whenComplete(

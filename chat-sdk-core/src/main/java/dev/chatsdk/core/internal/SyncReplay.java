@@ -45,6 +45,9 @@ final class SyncReplay {
     this.scheduler = engine.scheduler();
   }
 
+  /**
+   * Handles a {@code sync} frame: replays each cursor's conversation, then answers {@code synced}.
+   */
   void sync(Session session, ClientFrame.Sync f) {
     List<Map.Entry<String, Long>> work = new ArrayList<>();
     for (Map.Entry<String, Long> e : f.cursors().entrySet()) {
