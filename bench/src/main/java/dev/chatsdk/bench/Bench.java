@@ -87,6 +87,21 @@ public final class Bench {
     int fdLimit = fdLimit();
     String serverCpus = System.getProperty("bench.serverCpus", cores >= 2 ? "0" : null);
     Settings settings = Settings.of(quick, fdLimit);
+    Integer rounds = Integer.getInteger("bench.rounds");
+    if (rounds != null) {
+      settings =
+          new Settings(
+              settings.quick(),
+              rounds,
+              settings.pairs(),
+              settings.groupSize(),
+              settings.idleConnections(),
+              settings.stormConnections(),
+              settings.step(),
+              settings.oneToOneRates(),
+              settings.fanoutRates(),
+              settings.durableRates());
+    }
     System.out.printf(
         Locale.ROOT,
         "machine: %d cores (server on cpu %s, generator on the rest), fd limit %d, %s %s%n",
