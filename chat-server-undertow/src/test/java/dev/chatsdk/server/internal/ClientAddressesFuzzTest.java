@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
  * ClientAddressesFuzzTestInputs/<method>/}.
  */
 class ClientAddressesFuzzTest {
+  private static final int MAX_HEADER_LINES = 32;
+
   private static final ClientAddresses ADDRESSES =
       new ClientAddresses(Set.of("127.0.0.1", "10.0.0.2"));
 
@@ -30,8 +32,10 @@ class ClientAddressesFuzzTest {
   void forwardedForGivesOneBoundedClientAddress(byte[] input) {
     HttpServerExchange ex = new HttpServerExchange(null);
     ex.setSourceAddress(new InetSocketAddress("127.0.0.1", 40000));
-    for (String line : new String(input, StandardCharsets.UTF_8).split("\n", -1)) {
-      ex.getRequestHeaders().add(Headers.X_FORWARDED_FOR, line);
+    String[] lines = new String(input, StandardCharsets.UTF_8).split("\n", -1);
+    // a header map holds a bounded number of values per name, as Undertow's parser enforces
+    for (int i = 0; i < Math.min(lines.length, MAX_HEADER_LINES); i++) {
+      ex.getRequestHeaders().add(Headers.X_FORWARDED_FOR, lines[i]);
     }
     String address = ADDRESSES.of(ex);
     assertThat(address).isNotEmpty().hasSizeLessThanOrEqualTo(64);
