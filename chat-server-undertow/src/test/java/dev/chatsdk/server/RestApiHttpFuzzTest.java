@@ -2,7 +2,6 @@ package dev.chatsdk.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.code_intelligence.jazzer.api.BugDetectors;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chatsdk.server.testing.TestServer;
@@ -18,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes the REST parsers that live inside the handlers (query parameters {@code after}, {@code
@@ -36,18 +34,25 @@ class RestApiHttpFuzzTest {
   private static final List<String> ENDPOINTS =
       List.of("history", "user", "avatar", "search", "me");
 
-  private static volatile boolean loopbackAllowed;
   private static TestServer server;
   private static TestServer.TestUser alice;
   private static String conversationId;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    alice = server.signup("alice");
-    TestServer.TestUser bob = server.signup("bob");
+  /**
+   * Starts the server on the first input rather than in {@code @BeforeAll}: while fuzzing, Jazzer
+   * installs its instrumentation after {@code @BeforeAll}, and classes loaded before that do not
+   * survive being re-instrumented.
+   */
+  private static synchronized void startOnce() {
+    if (server != null) {
+      return;
+    }
+    TestServer started = TestServer.start();
+    server = started; // closed by stop() even if what follows fails
+    alice = started.signup("alice");
+    TestServer.TestUser bob = started.signup("bob");
     Api.Resp created =
-        new Api(server.baseUri())
+        new Api(started.baseUri())
             .post(
                 "/api/conversations",
                 alice.token(),
@@ -65,7 +70,7 @@ class RestApiHttpFuzzTest {
 
   @FuzzTest(maxDuration = "2m")
   void requestLinesAndAuthHeadersGetAClientErrorOrSuccess(byte[] input) throws IOException {
-    allowLoopback();
+    startOnce();
     String[] f = Arrays.copyOf(new String(input, StandardCharsets.UTF_8).split("\n", -1), 7);
     String endpoint = f[0] == null ? "history" : f[0].trim();
     String id = expand(f[1] == null ? "$CONV" : f[1]);
@@ -104,25 +109,6 @@ class RestApiHttpFuzzTest {
       JsonNode error = Api.JSON.readTree(response.body).path("error");
       assertThat(error.path("code").isTextual()).as(response.text()).isTrue();
       assertThat(error.path("message").isTextual()).as(response.text()).isTrue();
-    }
-  }
-
-  /**
-   * Jazzer's request-forgery detector (on while fuzzing) flags every connection, including the
-   * store driver's reconnects; this test, the server and its embedded store only talk over
-   * loopback. The policy stays for the whole run. Without the detector loaded there is nothing to
-   * allow.
-   */
-  private static void allowLoopback() {
-    if (loopbackAllowed) {
-      return;
-    }
-    try {
-      BugDetectors.allowNetworkConnections(
-          (host, port) -> host.equals("localhost") || host.equals("127.0.0.1"));
-      loopbackAllowed = true;
-    } catch (IllegalStateException e) {
-      // the detector is not loaded (regression mode without hooks): no connection is checked
     }
   }
 
