@@ -3,7 +3,7 @@
 #   bench/run.sh --quick   (under 3 minutes)
 #   bench/run.sh           (the full run, under 20 minutes)
 # Builds what it needs first. The server under test is pinned to CPU 0, the generator to the rest.
-# BENCH_PEERS=ours,socketio,floor selects peers.
+# BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
@@ -16,4 +16,5 @@ cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.t
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
 exec "${pin[@]}" java -Xmx2g -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+  ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} \
   -cp "$cp" dev.chatsdk.bench.Bench "$@"

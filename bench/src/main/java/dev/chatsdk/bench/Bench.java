@@ -87,6 +87,21 @@ public final class Bench {
     int fdLimit = fdLimit();
     String serverCpus = System.getProperty("bench.serverCpus", cores >= 2 ? "0" : null);
     Settings settings = Settings.of(quick, fdLimit);
+    Integer rounds = Integer.getInteger("bench.rounds");
+    if (rounds != null) {
+      settings =
+          new Settings(
+              settings.quick(),
+              rounds,
+              settings.pairs(),
+              settings.groupSize(),
+              settings.idleConnections(),
+              settings.stormConnections(),
+              settings.step(),
+              settings.oneToOneRates(),
+              settings.fanoutRates(),
+              settings.durableRates());
+    }
     System.out.printf(
         Locale.ROOT,
         "machine: %d cores (server on cpu %s, generator on the rest), fd limit %d, %s %s%n",
@@ -290,7 +305,8 @@ public final class Bench {
     System.out.printf(
         Locale.ROOT, "  idle: %d connections held, RSS %+d MB%n", held, (rss1 - rss0) >> 20);
     record("idle connections held", peer, held);
-    record("idle RSS KB/connection", peer, (rss1 - rss0) / 1024.0 / held);
+    record("idle RSS MB with all connections open", peer, rss1 / 1048576.0);
+    record("idle RSS KB/connection (slope)", peer, (rss1 - rss0) / 1024.0 / held);
     if (jvm) {
       record("idle live heap KB/connection", peer, (heap1 - heap0) / 1024.0 / held);
     }

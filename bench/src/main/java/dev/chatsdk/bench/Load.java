@@ -196,7 +196,7 @@ final class Load implements AutoCloseable {
     }
 
     boolean generatorBehind() {
-      return pacerLagP99Nanos > TimeUnit.MILLISECONDS.toNanos(5);
+      return pacerLagP99Nanos > TimeUnit.MILLISECONDS.toNanos(10);
     }
   }
 

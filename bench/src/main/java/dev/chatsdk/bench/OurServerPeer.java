@@ -53,7 +53,11 @@ final class OurServerPeer implements Peer {
     env.put("CHAT_PORT", Integer.toString(port));
     env.put("CHAT_HOST", "127.0.0.1");
     env.put("CHAT_DATA_DIR", dataDir.toString());
-    env.put("CHAT_RATE_LIMIT_PER_SECOND", "1000");
+    env.put("CHAT_RATE_LIMIT", "100000");
+    env.put("CHAT_RATE_BURST", "100000");
+    // sign-ups are throttled per client address; the generator declares itself a proxy and spreads
+    // its sign-ups over X-Forwarded-For values (198.18.0.0/15 is the benchmarking range)
+    env.put("CHAT_TRUSTED_PROXIES", "127.0.0.1");
     if (inMemory) {
       env.put("CHAT_STORE", "memory");
     }
@@ -107,6 +111,7 @@ final class OurServerPeer implements Peer {
           http.sendAsync(
                   HttpRequest.newBuilder(uri("/api/auth/signup"))
                       .header("Content-Type", "application/json")
+                      .header("X-Forwarded-For", "198.18." + (i / 250) + "." + (i % 250 + 1))
                       .POST(HttpRequest.BodyPublishers.ofString(body))
                       .build(),
                   HttpResponse.BodyHandlers.ofString())

@@ -2,6 +2,7 @@ package dev.chatsdk.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.Credentials;
 import dev.chatsdk.api.HistoryQuery;
@@ -196,7 +197,11 @@ class ChatClientIT {
 
   @Test
   void serverKilledMidStreamAndRestartedLosesAndDuplicatesNothing() throws Exception {
-    try (TestServer durable = TestServer.builder().configure(b -> b.jwtSecret(SECRET)).start();
+    // a near-zero shutdown budget: the server goes down without waiting for its clients
+    try (TestServer durable =
+            TestServer.builder()
+                .configure(b -> b.jwtSecret(SECRET).shutdownTimeout(Duration.ofMillis(200)))
+                .start();
         TcpProxy proxy = new TcpProxy(durable::port)) {
       URI base = proxy.baseUri();
       TestUser alice = durable.signup(name("alice"));
@@ -372,6 +377,48 @@ class ChatClientIT {
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(15));
         assertThat(seen.states).contains(ConnectionState.DISCONNECTED);
         seen.awaitCount(conv, 1, 10);
+      }
+    }
+  }
+
+  @Test
+  void restHelpersSignUpLogInFindUsersAndManageConversations() throws Exception {
+    String carol = name("carol");
+    String dave = name("dave");
+    try (ChatApi anonymous = ChatApi.create(server.baseUri())) {
+      AuthSession signedUp = await(anonymous.signup(carol, "carol-password-1", "Carol C."));
+      assertThat(signedUp.user().displayName()).isEqualTo("Carol C.");
+      String daveId = await(anonymous.signup(dave, "dave-password-1", dave)).user().id();
+      AuthSession loggedIn = await(anonymous.login(carol, "carol-password-1"));
+      assertThat(loggedIn.user().id()).isEqualTo(signedUp.user().id());
+      ChatException refused =
+          (ChatException)
+              org.assertj.core.api.Assertions.catchThrowable(
+                      () -> await(anonymous.login(carol, "wrong-password")))
+                  .getCause();
+      assertThat(refused.code()).isEqualTo(dev.chatsdk.api.ErrorCode.UNAUTHENTICATED);
+
+      try (ChatApi api = ChatApi.create(server.baseUri(), TokenProvider.of(loggedIn.token()))) {
+        assertThat(await(api.users(dave)))
+            .extracting(dev.chatsdk.api.User::id)
+            .containsExactly(daveId);
+        Conversation group = await(api.createGroup("Planning", List.of(daveId)));
+        assertThat(group.memberIds()).containsExactlyInAnyOrder(signedUp.user().id(), daveId);
+        assertThat(await(api.conversations()))
+            .extracting(summary -> summary.conversation().id())
+            .contains(group.id());
+        try (ChatClient client =
+            ChatClient.builder()
+                .baseUri(server.baseUri())
+                .credentials(carol, "carol-password-1")
+                .build()) {
+          await(client.connect());
+          long seq = await(client.send(group.id(), "agenda?")).seq();
+          await(api.markRead(group.id(), seq));
+          assertThat(await(api.history(group.id(), HistoryQuery.latest(10))))
+              .extracting(Message::body)
+              .containsExactly("agenda?");
+        }
       }
     }
   }

@@ -213,4 +213,32 @@ class ChatClientProtocolTest {
     client.close();
     assertThat(Threads.leftOver(before, 10_000, Threads::isServerThread)).isEmpty();
   }
+
+  @Test
+  void closeFromInsideAListenerClosesTheSocketAndEndsTheThreads() throws Exception {
+    java.util.Set<Thread> before = Threads.snapshot();
+    java.util.concurrent.atomic.AtomicReference<ChatClient> self =
+        new java.util.concurrent.atomic.AtomicReference<>();
+    ChatClient closer =
+        ChatClient.builder()
+            .baseUri(server.baseUri())
+            .tokenProvider(TokenProvider.of("t"))
+            .listener(
+                new ChatListener() {
+                  @Override
+                  public void onMessage(Message message) {
+                    self.get().close();
+                  }
+                })
+            .build();
+    self.set(closer);
+    CompletionStage<?> connected = closer.connect();
+    io.undertow.websockets.core.WebSocketChannel channel = server.awaitConnection();
+    server.push(hello("me", "c1", 0));
+    connected.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server.push(message("c1", 1));
+    Recorder.await(() -> !channel.isOpen(), 10, () -> "server side still open");
+    assertThat(closer.state()).isEqualTo(ConnectionState.CLOSED);
+    assertThat(Threads.leftOver(before, 10_000, Threads::isServerThread)).isEmpty();
+  }
 }

@@ -31,6 +31,20 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A builder is not thread-safe; use it from one thread, then share the engine it builds. {@link
  * #build()} may be called more than once; each call makes an independent engine.
+ *
+ * <pre>{@code
+ * SlowMode slowMode = SlowMode.create();
+ * ChatEngine engine = ChatEngine.builder()
+ *     .userStore(users)
+ *     .conversationStore(conversations)
+ *     .messageStore(messages)
+ *     .authenticator(jwtAuthenticator)
+ *     .clusterBus(redisBus)                 // optional: several nodes
+ *     .addPolicy(new ProfanityFilter())     // optional: host policies, in order
+ *     .slowMode(slowMode)                   // then slowMode.set(conversationId, interval)
+ *     .listener(metrics)                    // e.g. a ChatMetrics bound to your registry
+ *     .build();
+ * }</pre>
  */
 public final class ChatEngineBuilder {
 

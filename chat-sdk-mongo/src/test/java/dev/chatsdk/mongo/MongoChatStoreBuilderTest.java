@@ -68,11 +68,17 @@ class MongoChatStoreBuilderTest {
             .connectionString("mongodb://127.0.0.1:1")
             .serverSelectionTimeout(Duration.ofMillis(300))
             .build()) {
-      long started = System.nanoTime();
-      assertThatThrownBy(() -> store.ping().toCompletableFuture().join())
-          .cause()
-          .isInstanceOf(dev.chatsdk.api.StoreUnavailableException.class);
-      assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+      // The first call also loads and starts the driver; time the second.
+      for (int attempt = 0; attempt < 2; attempt++) {
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> store.ping().toCompletableFuture().join())
+            .cause()
+            .isInstanceOf(dev.chatsdk.api.StoreUnavailableException.class);
+        if (attempt == 1) {
+          assertThat(Duration.ofNanos(System.nanoTime() - started))
+              .isLessThan(Duration.ofSeconds(3));
+        }
+      }
     }
   }
 

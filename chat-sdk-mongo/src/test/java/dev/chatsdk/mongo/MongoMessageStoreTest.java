@@ -115,6 +115,16 @@ class MongoMessageStoreTest extends MongoStoreTestBase {
   }
 
   @Test
+  void extremeCounterValuesAnswerAtOnce() {
+    Message m = send("c1", "alice", "m1", "hi");
+
+    assertThat(await(messages().changesSince("c1", Long.MAX_VALUE, 100))).isEmpty();
+    assertThat(await(messages().changesSince("c1", 0, 100))).containsExactly(m);
+    assertThat(await(messages().countUnread("c1", "bob", Long.MIN_VALUE))).isEqualTo(1);
+    assertThat(await(messages().countUnread("c1", "bob", Long.MAX_VALUE))).isZero();
+  }
+
+  @Test
   void pagesBySeqInEveryDirectionAcrossHoles() {
     // 1..30 with holes: every third message is edited, which takes a counter value each.
     List<Message> sent = new ArrayList<>();

@@ -1,6 +1,7 @@
 package dev.chatsdk.server;
 
 import dev.chatsdk.api.ChatException;
+import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.auth.LoginThrottle;
 import dev.chatsdk.server.internal.ClientAddresses;
 import dev.chatsdk.server.internal.Origins;
@@ -148,6 +149,13 @@ public final class ChatServer implements AutoCloseable {
     /** How long a graceful shutdown may take in total: 10 s. */
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
 
+    /** Messages per second each connection may send (token bucket): 20. */
+    public static final double DEFAULT_RATE_LIMIT_PER_SECOND =
+        ChatEngineBuilder.DEFAULT_RATE_LIMIT_PER_SECOND;
+
+    /** The burst of the per-connection rate limit: 40 messages. */
+    public static final int DEFAULT_RATE_LIMIT_BURST = ChatEngineBuilder.DEFAULT_RATE_LIMIT_BURST;
+
     /** The shortest JWT secret accepted: 32 bytes (256 bits, HS256). */
     public static final int MIN_JWT_SECRET_BYTES = 32;
 
@@ -166,6 +174,8 @@ public final class ChatServer implements AutoCloseable {
     private Duration shutdownTimeout = DEFAULT_SHUTDOWN_TIMEOUT;
     private LoginThrottle loginThrottle = LoginThrottle.defaults();
     private Set<String> trustedProxies = Set.of();
+    private double ratePerSecond = DEFAULT_RATE_LIMIT_PER_SECOND;
+    private int rateBurst = DEFAULT_RATE_LIMIT_BURST;
 
     private Builder() {}
 
@@ -358,6 +368,23 @@ public final class ChatServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The per-connection send rate limit (a token bucket: {@code perSecond} refill, {@code burst}
+     * capacity); REST sends are limited per user the same way. Defaults {@link
+     * #DEFAULT_RATE_LIMIT_PER_SECOND} and {@link #DEFAULT_RATE_LIMIT_BURST}.
+     */
+    public Builder rateLimit(double perSecond, int burst) {
+      if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+        throw ChatException.invalid("rateLimit: " + perSecond + " (expected: > 0 per second)");
+      }
+      if (burst < 1) {
+        throw ChatException.invalid("rateBurst: " + burst + " (expected: >= 1)");
+      }
+      this.ratePerSecond = perSecond;
+      this.rateBurst = burst;
+      return this;
+    }
+
     /** Builds a server (not yet started) from a snapshot of these options. */
     public ChatServer build() {
       return new ChatServer(snapshot());
@@ -380,6 +407,8 @@ public final class ChatServer implements AutoCloseable {
       b.shutdownTimeout = shutdownTimeout;
       b.loginThrottle = loginThrottle;
       b.trustedProxies = Set.copyOf(trustedProxies);
+      b.ratePerSecond = ratePerSecond;
+      b.rateBurst = rateBurst;
       return b;
     }
 
@@ -451,6 +480,16 @@ public final class ChatServer implements AutoCloseable {
     /** The trusted reverse proxies. */
     public Set<String> trustedProxies() {
       return Set.copyOf(trustedProxies);
+    }
+
+    /** Messages per second each connection may send. */
+    public double ratePerSecond() {
+      return ratePerSecond;
+    }
+
+    /** The burst of the per-connection rate limit. */
+    public int rateBurst() {
+      return rateBurst;
     }
 
     /** The login and sign-up throttle. */

@@ -72,6 +72,8 @@ class AvatarIT {
                 .build());
     assertThat(cached.status()).isEqualTo(304);
     assertThat(cached.body()).isEmpty();
+    assertThat(cached.header("ETag")).contains(etag);
+    assertThat(cached.header("Cache-Control")).contains("private, max-age=0, must-revalidate");
 
     JsonNode view = api.get("/api/users/" + id, token).json();
     assertThat(view.path("avatarUrl").asText()).contains("/api/users/" + id + "/avatar");

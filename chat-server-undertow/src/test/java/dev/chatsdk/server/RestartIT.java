@@ -28,8 +28,12 @@ class RestartIT {
 
       try (Ws socket = Ws.open(server.webSocketUri(), ta)) {
         socket.await("hello");
+        long started = System.nanoTime();
         server.restart();
+        // graceful: the open socket was told 1001, and stop + start stayed within the budget
         assertThat(socket.awaitClose()).isEqualTo(1001);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - started))
+            .isLessThan(java.time.Duration.ofSeconds(10));
       }
 
       Api after = new Api(server.baseUri());

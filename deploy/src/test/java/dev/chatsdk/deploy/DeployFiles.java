@@ -8,8 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Where the deployment files are, and the facts about the server they must agree with. Tests run
- * with the module directory ({@code deploy/}) as working directory.
+ * Where the deployment files are, and the facts about the server they must agree with ({@link
+ * ServerFactsTest} checks these against the server's own constants and settings, {@link
+ * ServerAgreementTest} against a running server). Tests run with the module directory ({@code
+ * deploy/}) as working directory.
  */
 final class DeployFiles {
   /** The port the server listens on inside its container. */

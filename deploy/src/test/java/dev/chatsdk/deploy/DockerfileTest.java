@@ -49,10 +49,24 @@ class DockerfileTest {
   }
 
   @Test
-  void buildsInOneStageAndRunsFromAnotherThatCopiesOnlyTheJar() {
+  void buildsTheWebDemoAndTheServerInStagesOfTheirOwn() {
     List<String> froms = all("FROM");
-    assertThat(froms).hasSizeGreaterThanOrEqualTo(2);
-    assertThat(froms.get(0)).contains(" AS build");
+    assertThat(froms).hasSize(3);
+    assertThat(froms.get(0)).startsWith("FROM node:").endsWith(" AS web");
+    assertThat(froms.get(1)).startsWith("FROM maven:").endsWith(" AS build");
+    assertThat(all("COPY"))
+        .contains("COPY --from=web /src/web-demo/dist web-demo/dist")
+        .as("the web demo is built before the server bundles it")
+        .isNotEmpty();
+    assertThat(instructions().indexOf("COPY --from=web /src/web-demo/dist web-demo/dist"))
+        .isLessThan(
+            instructions()
+                .indexOf(
+                    all("RUN").stream().filter(r -> r.contains("mvn ")).findFirst().orElseThrow()));
+  }
+
+  @Test
+  void runsFromAJreStageThatCopiesOnlyTheJar() {
     assertThat(finalStage().get(0)).as("runtime is a JRE, not the build image").contains("-jre");
     assertThat(finalStage())
         .filteredOn(i -> i.startsWith("COPY "))

@@ -208,7 +208,7 @@ class KubernetesManifestsTest {
   }
 
   @Test
-  void mongoAndRedisUrisComeFromTheSecretAndOtherSettingsFromTheConfigMap() {
+  void mongoAndRedisUrisAndTheSharedJwtSecretComeFromTheSecretOtherSettingsFromTheConfigMap() {
     Container container = serverContainer();
     Secret secret = only(Secret.class);
     Map<String, EnvVar> env =
@@ -228,6 +228,7 @@ class KubernetesManifestsTest {
     assertThat(env.get("CHAT_NODE_ID").getValueFrom().getFieldRef().getFieldPath())
         .as("node id is the pod name, unique among live pods")
         .isEqualTo("metadata.name");
+    assertThat(only(ConfigMap.class).getData()).containsEntry("CHAT_STORE", "mongo");
     assertThat(container.getEnvFrom())
         .singleElement()
         .satisfies(

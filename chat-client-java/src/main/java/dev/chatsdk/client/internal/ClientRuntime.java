@@ -219,24 +219,31 @@ public final class ClientRuntime {
     if (!closing.compareAndSet(false, true)) {
       return;
     }
-    CompletableFuture<WebSocketTransport.@Nullable Socket> stopped = new CompletableFuture<>();
-    if (!onLoop(() -> stopped.complete(stopOnLoop()))) {
+    CompletableFuture<Void> stopped = new CompletableFuture<>();
+    if (!onLoop(
+        () -> {
+          stopOnLoop();
+          stopped.complete(null);
+        })) {
       stopped.complete(null);
     }
-    boolean ownThread = Thread.currentThread().getName().startsWith(THREAD_PREFIX + "-");
-    WebSocketTransport.@Nullable Socket last = null;
-    if (!ownThread) {
-      try {
-        last = stopped.get(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        // fall through to the forced shutdown below
-      }
+    if (Thread.currentThread().getName().startsWith(THREAD_PREFIX + "-")) {
+      // called from a listener or a send callback: finish without waiting for ourselves
+      stopped.whenComplete((v, e) -> release(false));
+      return;
     }
-    if (last != null) {
-      last.close(1000, "client closed");
+    try {
+      stopped.get(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+      // release below regardless
     }
+    release(true);
+  }
+
+  /** Ends the client's threads and the Tyrus and HTTP clients; waits for them if asked. */
+  private void release(boolean await) {
     loop.shutdown();
     synchronized (this) {
       SubmissionPublisher<Message> p = publisher;
@@ -249,14 +256,14 @@ public final class ClientRuntime {
     }
     transport.close();
     api.close();
-    if (!ownThread) {
+    if (await) {
       awaitQuietly(loop);
       if (ownEvents != null) {
         awaitQuietly(ownEvents);
       }
     }
     worker.shutdown();
-    if (!ownThread) {
+    if (await) {
       awaitQuietly(worker);
     }
   }
@@ -274,10 +281,13 @@ public final class ClientRuntime {
 
   // ---------------------------------------------------------------- loop thread
 
-  private WebSocketTransport.@Nullable Socket stopOnLoop() {
+  private void stopOnLoop() {
     ConnectionState previous = state;
     WebSocketTransport.Socket last = socket;
     socket = null;
+    if (last != null) {
+      last.close(1000, "client closed");
+    }
     generation++;
     cancel(reconnectTask);
     cancel(refreshTask);
@@ -287,7 +297,6 @@ public final class ClientRuntime {
     }
     connected.completeExceptionally(closedError());
     setState(previous, ConnectionState.CLOSED);
-    return last;
   }
 
   private void startAttempt() {

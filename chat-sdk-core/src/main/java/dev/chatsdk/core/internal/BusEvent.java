@@ -14,7 +14,8 @@ import org.jspecify.annotations.Nullable;
  * @param kind {@code message}, {@code read}, {@code typing}, {@code conversation} or {@code user}
  * @param conversationId the conversation ({@code read}, {@code typing})
  * @param userId the user concerned ({@code read}, {@code typing}, {@code conversation})
- * @param seq the read marker ({@code read})
+ * @param seq the read marker ({@code read}); for {@code conversation}, the counter after which
+ *     users who became members get every change
  * @param typing whether the user types ({@code typing})
  * @param message the stored message ({@code message})
  * @param change the conversation change ({@code conversation})
@@ -47,9 +48,22 @@ record BusEvent(
   }
 
   static BusEvent conversation(
-      String node, String change, Conversation conversation, @Nullable String userId) {
+      String node,
+      String change,
+      Conversation conversation,
+      @Nullable String userId,
+      long liveAfter) {
     return new BusEvent(
-        node, "conversation", null, userId, null, null, null, change, conversation, null);
+        node,
+        "conversation",
+        null,
+        userId,
+        liveAfter < 0 ? null : liveAfter,
+        null,
+        null,
+        change,
+        conversation,
+        null);
   }
 
   static BusEvent user(String node, User user) {

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
  * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task to
  * it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers} and
- * {@link #subscription} are written under the engine's registry lock and read without it.
+ * {@link #subscription} are written under {@link Registry}'s lock and read without it.
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
@@ -82,7 +82,7 @@ final class Channel {
             while (!pending.isEmpty() && pending.firstKey() <= base) {
               Map.Entry<Long, Pending> e = pending.pollFirstEntry();
               delivered = e.getKey();
-              engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+              engine.fanout.deliverMessage(this, e.getValue().message(), e.getValue().frame());
             }
             delivered = Math.max(delivered, base);
             drain();
@@ -155,7 +155,7 @@ final class Channel {
       } else if (first == delivered + 1) {
         Pending p = pending.pollFirstEntry().getValue();
         delivered = first;
-        engine.deliverMessage(this, p.message(), p.frame());
+        engine.fanout.deliverMessage(this, p.message(), p.frame());
       } else {
         break;
       }
@@ -220,7 +220,7 @@ final class Channel {
       Map.Entry<Long, Pending> e = pending.pollFirstEntry();
       if (e.getKey() > delivered) {
         delivered = e.getKey();
-        engine.deliverMessage(this, e.getValue().message(), e.getValue().frame());
+        engine.fanout.deliverMessage(this, e.getValue().message(), e.getValue().frame());
       }
     }
     if (upTo > delivered) {

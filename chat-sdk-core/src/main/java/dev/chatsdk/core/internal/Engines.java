@@ -10,6 +10,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -71,6 +72,14 @@ final class Engines {
       return ce;
     }
     return new ChatException(fallback, what + ": failed, retry later", cause);
+  }
+
+  /**
+   * For {@code exceptionallyCompose}: fails the stage with the failure as a {@link ChatException}
+   * ({@link ErrorCode#UNAVAILABLE} unless it already is one), {@code what} naming the operation.
+   */
+  static <T> Function<Throwable, CompletionStage<T>> failAs(String what) {
+    return e -> CompletableFuture.failedFuture(toChat(e, ErrorCode.UNAVAILABLE, what));
   }
 
   /** The {@code error} frame for a failure. */

@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * A user with at least one session on this node: their sessions and the conversations whose
- * channels they keep alive. Every field is written under the engine's registry lock; {@link
- * #sessions} is a copy-on-write array read without it.
+ * channels they keep alive. Every field is written under {@link Registry}'s lock; {@link #sessions}
+ * is a copy-on-write array read without it.
  */
 final class LocalUser {
   final String userId;

@@ -121,7 +121,7 @@ final class Session implements ChatSession {
         return;
       }
     }
-    engine.handleText(this, text);
+    engine.frames.handleText(this, text);
   }
 
   /** Processes the frames queued while opening, in order, including any that arrive meanwhile. */
@@ -140,7 +140,7 @@ final class Session implements ChatSession {
           return;
         }
       }
-      engine.handleText(this, text);
+      engine.frames.handleText(this, text);
     }
   }
 
@@ -254,7 +254,7 @@ final class Session implements ChatSession {
               // the transport's problem; the session is closed either way
             }
           }
-          engine.sessionClosed(this, code, lease);
+          engine.sessions.sessionClosed(this, code, lease);
         });
   }
 

@@ -43,12 +43,12 @@ final class TypingTracker {
             .schedule(
                 () -> {
                   if (typing.remove(key, entry)) {
-                    engine.broadcastTyping(conversationId, userId, false, true);
+                    engine.fanout.broadcastTyping(conversationId, userId, false, true);
                   }
                 },
                 engine.config().typingTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-    engine.broadcastTyping(conversationId, userId, true, true);
+    engine.fanout.broadcastTyping(conversationId, userId, true, true);
   }
 
   /** Clears a typing indicator if set (e.g. the user sent a message). */
@@ -83,7 +83,7 @@ final class TypingTracker {
       if (t != null) {
         t.cancel(false);
       }
-      engine.broadcastTyping(key.conversationId(), key.userId(), false, true);
+      engine.fanout.broadcastTyping(key.conversationId(), key.userId(), false, true);
     }
   }
 }

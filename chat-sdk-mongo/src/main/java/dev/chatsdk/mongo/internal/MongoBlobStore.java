@@ -4,6 +4,8 @@ import com.mongodb.MongoGridFSException;
 import com.mongodb.client.gridfs.model.GridFSFile;
 import com.mongodb.client.gridfs.model.GridFSUploadOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Updates;
+import com.mongodb.reactivestreams.client.MongoCollection;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBucket;
 import com.mongodb.reactivestreams.client.gridfs.GridFSBuckets;
 import dev.chatsdk.api.BlobInfo;
@@ -16,7 +18,6 @@ import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -26,25 +27,31 @@ import java.util.concurrent.CompletionStage;
 import org.bson.BsonString;
 import org.bson.Document;
 import org.bson.types.ObjectId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@link BlobStore} on a GridFS bucket ({@code blobs.files}, {@code blobs.chunks}). Thread-safe.
  *
- * <p>{@link #put} reads the stream on the calling thread in GridFS-chunk-sized pieces, hashing and
- * counting as it reads; past {@code maxBytes} it stops reading and fails before anything is
- * written, so at most {@code maxBytes} plus one chunk is held in memory. The chunks then go to
- * GridFS as one upload; its file document carries the content type, SHA-256 and creation time.
+ * <p>{@link #put} streams: the calling thread reads GridFS-chunk-sized pieces, hashing and counting
+ * them, and hands each to the upload only when the upload asks for the next, so about one chunk is
+ * in memory at a time. Past {@code maxBytes} it stops reading, fails the upload and removes the
+ * chunks already written before failing with {@code TOO_LARGE}. The file document carries the
+ * content type, creation time and (set once every byte is stored) the SHA-256.
  */
 public final class MongoBlobStore implements BlobStore {
   /** GridFS chunk size: below the 256 KiB that keeps a chunk document in one server page. */
   static final int CHUNK_BYTES = 255 * 1024;
 
   private final GridFSBucket bucket;
+  private final MongoCollection<Document> files;
+  private final MongoCollection<Document> chunks;
 
   /** Uses the blob bucket of {@code schema}. */
   public MongoBlobStore(Schema schema) {
     this.bucket =
         GridFSBuckets.create(schema.database(), Schema.BLOBS).withChunkSizeBytes(CHUNK_BYTES);
+    this.files = schema.collection(Schema.BLOBS + ".files");
+    this.chunks = schema.collection(Schema.BLOBS + ".chunks");
   }
 
   @Override
@@ -55,9 +62,19 @@ public final class MongoBlobStore implements BlobStore {
       return CompletableFuture.failedFuture(
           ChatException.invalid("maxBytes: " + maxBytes + " (expected: >= 0)"));
     }
+    String id = new ObjectId().toHexString();
+    Instant createdAt = Instant.now();
+    Document metadata = new Document("contentType", contentType);
+    Docs.putInstant(metadata, "createdAt", createdAt);
+    GridFSUploadOptions options =
+        new GridFSUploadOptions().chunkSizeBytes(CHUNK_BYTES).metadata(metadata);
+    PushPublisher source = new PushPublisher();
+    CompletableFuture<Void> upload =
+        Reactive.done(() -> bucket.uploadFromPublisher(new BsonString(id), id, source, options));
+
     MessageDigest sha256 = sha256();
-    List<ByteBuffer> chunks = new ArrayList<>();
     long size = 0;
+    @Nullable ChatException failure = null;
     try {
       while (true) {
         byte[] chunk = content.readNBytes(CHUNK_BYTES);
@@ -66,32 +83,64 @@ public final class MongoBlobStore implements BlobStore {
         }
         size += chunk.length;
         if (size > maxBytes) {
-          return CompletableFuture.failedFuture(
+          failure =
               new ChatException(
                   ErrorCode.TOO_LARGE,
-                  "blob: more than " + maxBytes + " bytes (expected: at most " + maxBytes + ")"));
+                  "blob: more than " + maxBytes + " bytes (expected: at most " + maxBytes + ")");
+          break;
         }
         sha256.update(chunk);
-        chunks.add(ByteBuffer.wrap(chunk));
+        if (!source.push(ByteBuffer.wrap(chunk), upload)) {
+          break; // the upload failed; its error is the answer
+        }
       }
     } catch (IOException e) {
-      return CompletableFuture.failedFuture(
-          ChatException.invalid("blob: the upload stream failed: " + e.getMessage()));
+      failure = ChatException.invalid("blob: the upload stream failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = ChatException.invalid("blob: interrupted while uploading");
     }
-    String id = new ObjectId().toHexString();
+    if (failure != null) {
+      ChatException error = failure;
+      source.fail(error);
+      // Whatever the upload wrote before it stopped is removed before the caller hears of it.
+      return upload
+          .handle((ok, ignored) -> null)
+          .thenCompose(ignored -> removeChunks(id))
+          .handle(
+              (ok, ignored) -> {
+                throw error;
+              });
+    }
+    source.complete();
     BlobInfo info =
-        new BlobInfo(
-            id, contentType, size, HexFormat.of().formatHex(sha256.digest()), Instant.now());
-    Document metadata =
-        new Document("contentType", info.contentType()).append("sha256", info.sha256());
-    Docs.putInstant(metadata, "createdAt", info.createdAt());
-    GridFSUploadOptions options =
-        new GridFSUploadOptions().chunkSizeBytes(CHUNK_BYTES).metadata(metadata);
-    return Reactive.done(
-            () ->
-                bucket.uploadFromPublisher(
-                    new BsonString(id), id, new ListPublisher<>(chunks), options))
-        .thenApply(ignored -> info);
+        new BlobInfo(id, contentType, size, HexFormat.of().formatHex(sha256.digest()), createdAt);
+    return upload
+        .thenCompose(
+            ignored ->
+                Reactive.done(
+                    () ->
+                        files.updateOne(
+                            Filters.eq("_id", id), Updates.set("metadata.sha256", info.sha256()))))
+        .handle(
+            (ok, error) -> {
+              if (error == null) {
+                return CompletableFuture.completedFuture(info);
+              }
+              // Best effort: a blob that could not be completed is not left behind.
+              return removeChunks(id)
+                  .thenCompose(
+                      ignored -> Reactive.done(() -> files.deleteOne(Filters.eq("_id", id))))
+                  .<BlobInfo>handle(
+                      (ignored, cleanupError) -> {
+                        throw Errors.map(error);
+                      });
+            })
+        .thenCompose(stage -> stage);
+  }
+
+  private CompletableFuture<Void> removeChunks(String id) {
+    return Reactive.done(() -> chunks.deleteMany(Filters.eq("files_id", id)));
   }
 
   @Override

@@ -281,9 +281,14 @@ public final class MongoMessageStore implements MessageStore {
     }
     return lastSeq(conversationId)
         .thenCompose(
-            top ->
-                changesUp(
-                    conversationId, afterModSeq + 1, top, limit, limit, new ArrayList<>(limit)));
+            top -> {
+              if (afterModSeq >= top) {
+                // Nothing newer; also keeps afterModSeq + 1 from overflowing.
+                return CompletableFuture.completedFuture(List.<Message>of());
+              }
+              return changesUp(
+                  conversationId, afterModSeq + 1, top, limit, limit, new ArrayList<>(limit));
+            });
   }
 
   private CompletableFuture<List<Message>> changesUp(
@@ -534,15 +539,16 @@ public final class MongoMessageStore implements MessageStore {
   public CompletionStage<Long> countUnread(String conversationId, String userId, long afterSeq) {
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(userId, "userId");
+    long after = Math.max(0, afterSeq); // below 0 counts like 0, and keeps top - after in range
     return lastSeq(conversationId)
         .thenCompose(
             top -> {
-              if (top <= afterSeq) {
+              if (top <= after) {
                 return CompletableFuture.completedFuture(0L);
               }
-              if (top - afterSeq <= MAX_WINDOW) {
+              if (top - after <= MAX_WINDOW) {
                 // Few numbers: look them up by key (index-served everywhere) and count here.
-                List<String> keys = keys(conversationId, Math.max(1, afterSeq + 1), top);
+                List<String> keys = keys(conversationId, after + 1, top);
                 return Reactive.list(
                         () ->
                             messages
@@ -558,7 +564,7 @@ public final class MongoMessageStore implements MessageStore {
               // Many numbers: count on the server over the conversation's range of _id keys.
               Bson filter =
                   Filters.and(
-                      Filters.gt("_id", Docs.seqKey(conversationId, Math.max(0, afterSeq))),
+                      Filters.gt("_id", Docs.seqKey(conversationId, after)),
                       Filters.lte("_id", Docs.seqKey(conversationId, top)),
                       Filters.eq("c", conversationId),
                       Filters.ne("from", userId),

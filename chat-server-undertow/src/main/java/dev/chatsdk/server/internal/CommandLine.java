@@ -71,6 +71,12 @@ public final class CommandLine {
               "LIST",
               "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
           new Option(
+              "--rate-limit",
+              "CHAT_RATE_LIMIT",
+              "N",
+              "messages per second per connection, token bucket (default 20)"),
+          new Option("--rate-burst", "CHAT_RATE_BURST", "N", "the rate limit's burst (default 40)"),
+          new Option(
               "--store",
               "CHAT_STORE",
               "KIND",
@@ -248,11 +254,40 @@ public final class CommandLine {
       if (values.containsKey(current)) {
         b.nodeId(values.get(current).trim());
       }
+      double ratePerSecond = ChatServer.Builder.DEFAULT_RATE_LIMIT_PER_SECOND;
+      int rateBurst = ChatServer.Builder.DEFAULT_RATE_LIMIT_BURST;
+      current = "--rate-limit";
+      if (values.containsKey(current)) {
+        ratePerSecond = number(current, values.get(current), "a number of messages per second > 0");
+      }
+      current = "--rate-burst";
+      if (values.containsKey(current)) {
+        double burst = number(current, values.get(current), "a whole number >= 1");
+        if (burst != Math.rint(burst)) {
+          throw new ConfigException(
+              label(current) + ": '" + values.get(current) + "' (expected: a whole number >= 1)");
+        }
+        rateBurst = (int) Math.min(Integer.MAX_VALUE, burst);
+      }
+      current = values.containsKey("--rate-burst") ? "--rate-burst" : "--rate-limit";
+      b.rateLimit(ratePerSecond, rateBurst);
     } catch (ChatException e) {
       // the builder's message names the field and the expectation; prefix the setting
       throw new ConfigException(label(current) + ": " + stripField(e.getMessage()));
     }
     return b;
+  }
+
+  private static double number(String flag, String text, String expected) {
+    try {
+      double v = Double.parseDouble(text.trim());
+      if (Double.isFinite(v)) {
+        return v;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new ConfigException(label(flag) + ": '" + text + "' (expected: " + expected + ")");
   }
 
   private static String stripField(String message) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +15,12 @@ import org.slf4j.LoggerFactory;
  * The embedded store: a MongoDB-wire server (mongo-java-server) with its H2 MVStore file backend,
  * listening on a free loopback port so the Mongo adapter talks to it over TCP exactly as to a real
  * MongoDB. Data lives in {@code <dataDir>/chat.mv.db} and survives restarts. Thread-safe.
+ *
+ * <p>Durability: the file backend writes changes to disk in batches, by itself only about once a
+ * second. {@link #durable()} closes that window for the writes that matter: a committer thread
+ * writes every pending change to the file as soon as someone waits for it (group commit), so a
+ * store call that waits for {@code durable()} after its write survives a killed process. {@link
+ * Stores} makes every write of the embedded store wait for it before it completes.
  */
 public final class EmbeddedMongo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
@@ -26,10 +33,70 @@ public final class EmbeddedMongo implements AutoCloseable {
   private final InetSocketAddress address;
   private volatile boolean closed;
 
+  private final Object commitLock = new Object();
+
+  /** Completed after the next commit; replaced when a commit starts. Guarded by commitLock. */
+  private CompletableFuture<Void> nextCommit = new CompletableFuture<>();
+
+  /** Whether anyone waits for {@link #nextCommit}. Guarded by commitLock. */
+  private boolean commitWanted;
+
+  private final Thread committer;
+
   private EmbeddedMongo(H2Backend backend, MongoServer server, InetSocketAddress address) {
     this.backend = backend;
     this.server = server;
     this.address = address;
+    this.committer = new Thread(this::commitLoop, "embedded-store-commit");
+    committer.setDaemon(true);
+    committer.start();
+  }
+
+  /**
+   * Completes once every change the store applied before this call is written to the file (it then
+   * survives a killed process). Changes of many callers share one write. Fails with {@code
+   * UNAVAILABLE} when the write fails or the store is closed.
+   */
+  public CompletableFuture<Void> durable() {
+    synchronized (commitLock) {
+      if (closed) {
+        return CompletableFuture.failedFuture(
+            new StoreUnavailableException("embedded store: closed"));
+      }
+      commitWanted = true;
+      commitLock.notifyAll();
+      return nextCommit;
+    }
+  }
+
+  private void commitLoop() {
+    while (true) {
+      CompletableFuture<Void> batch;
+      synchronized (commitLock) {
+        while (!commitWanted && !closed) {
+          try {
+            commitLock.wait();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+          }
+        }
+        if (closed) {
+          return;
+        }
+        batch = nextCommit;
+        nextCommit = new CompletableFuture<>();
+        commitWanted = false;
+      }
+      try {
+        backend.commit();
+        batch.complete(null);
+      } catch (RuntimeException e) {
+        batch.completeExceptionally(
+            new StoreUnavailableException(
+                "embedded store: write to file failed (" + rootMessage(e) + ")", e));
+      }
+    }
   }
 
   /**
@@ -75,10 +142,20 @@ public final class EmbeddedMongo implements AutoCloseable {
   /** Stops listening, writes pending changes and closes the file. Idempotent. */
   @Override
   public void close() {
-    if (closed) {
-      return;
+    CompletableFuture<Void> waiting;
+    synchronized (commitLock) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      waiting = nextCommit;
+      commitLock.notifyAll();
     }
-    closed = true;
+    try {
+      committer.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       server.shutdownNow();
     } catch (RuntimeException e) {
@@ -86,8 +163,12 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
     try {
       backend.close();
+      waiting.complete(null);
     } catch (RuntimeException e) {
       log.warn("embedded store: close failed", e);
+      waiting.completeExceptionally(
+          new StoreUnavailableException(
+              "embedded store: close failed (" + rootMessage(e) + ")", e));
     }
   }
 

@@ -50,6 +50,8 @@ final class EngineWiring implements AutoCloseable {
       MeterRegistry registry,
       LoginThrottle throttle,
       Duration heartbeat,
+      double ratePerSecond,
+      int rateBurst,
       ClusterWiring cluster) {
     List<AutoCloseable> closeables = new ArrayList<>();
     try {
@@ -88,6 +90,7 @@ final class EngineWiring implements AutoCloseable {
               .clusterBus(bus)
               .codec(codec)
               .heartbeatInterval(heartbeat)
+              .rateLimit(ratePerSecond, rateBurst)
               .listener(metrics)
               .build();
       closeables.add(engine);

@@ -61,7 +61,9 @@ public final class Http {
   /** Sends an empty response with a status. */
   public static void empty(HttpServerExchange ex, int status) {
     ex.setStatusCode(status);
-    ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    if (!ex.getResponseHeaders().contains(Headers.CACHE_CONTROL)) {
+      ex.getResponseHeaders().put(Headers.CACHE_CONTROL, "no-store");
+    }
     ex.endExchange();
   }
 

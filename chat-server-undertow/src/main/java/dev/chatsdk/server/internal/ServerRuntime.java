@@ -103,7 +103,14 @@ public final class ServerRuntime {
 
     EngineWiring w =
         EngineWiring.create(
-            stores, secret, registry, config.loginThrottle(), config.heartbeatInterval(), cluster);
+            stores,
+            secret,
+            registry,
+            config.loginThrottle(),
+            config.heartbeatInterval(),
+            config.ratePerSecond(),
+            config.rateBurst(),
+            cluster);
     wiring = w;
     closeables.add(w);
 

@@ -110,12 +110,25 @@ final class Stores implements AutoCloseable {
               + ")",
           cause);
     }
+    if (embedded == null) {
+      return new Stores(
+          store.userStore(),
+          store.conversationStore(),
+          store.messageStore(),
+          store.credentialStore(),
+          store.blobStore(),
+          store::ping,
+          store,
+          null);
+    }
+    // the embedded store flushes to its file in batches: make every write wait for its batch
+    Supplier<CompletableFuture<Void>> barrier = embedded::durable;
     return new Stores(
-        store.userStore(),
-        store.conversationStore(),
-        store.messageStore(),
-        store.credentialStore(),
-        store.blobStore(),
+        DurableWrites.wrap(UserStore.class, store.userStore(), barrier),
+        DurableWrites.wrap(ConversationStore.class, store.conversationStore(), barrier),
+        DurableWrites.wrap(MessageStore.class, store.messageStore(), barrier),
+        DurableWrites.wrap(CredentialStore.class, store.credentialStore(), barrier),
+        DurableWrites.wrap(BlobStore.class, store.blobStore(), barrier),
         store::ping,
         store,
         embedded);

@@ -102,4 +102,32 @@ class CommandLineTest {
     assertThat(CommandLine.parse(new String[] {"--store", "memory"}, Map.of()).builder().storage())
         .isEqualTo(ChatServer.Storage.MEMORY);
   }
+
+  @Test
+  void rateLimitIsConfigurable() {
+    ChatServer.Builder defaults = CommandLine.parse(new String[0], Map.of()).builder();
+    assertThat(defaults.ratePerSecond())
+        .isEqualTo(ChatServer.Builder.DEFAULT_RATE_LIMIT_PER_SECOND);
+    assertThat(defaults.rateBurst()).isEqualTo(ChatServer.Builder.DEFAULT_RATE_LIMIT_BURST);
+
+    ChatServer.Builder b =
+        CommandLine.parse(new String[] {"--rate-burst", "500"}, Map.of("CHAT_RATE_LIMIT", "250.5"))
+            .builder();
+    assertThat(b.ratePerSecond()).isEqualTo(250.5);
+    assertThat(b.rateBurst()).isEqualTo(500);
+  }
+
+  @Test
+  void badRateLimitsFailWithOneLine() {
+    assertThatThrownBy(() -> CommandLine.parse(new String[0], Map.of("CHAT_RATE_LIMIT", "fast")))
+        .hasMessageContaining("CHAT_RATE_LIMIT")
+        .hasMessageContaining("expected: a number of messages per second > 0");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--rate-limit", "0"}, Map.of()))
+        .hasMessageContaining("--rate-limit")
+        .hasMessageContaining("expected: > 0 per second");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--rate-burst", "2.5"}, Map.of()))
+        .hasMessageContaining("expected: a whole number >= 1");
+    assertThatThrownBy(() -> CommandLine.parse(new String[] {"--rate-burst", "0"}, Map.of()))
+        .hasMessageContaining("expected: >= 1");
+  }
 }
