@@ -45,6 +45,19 @@ class MongoUserAndCredentialStoreTest extends MongoStoreTestBase {
   }
 
   @Test
+  void searchWithControlCharactersMatchesLiterallyInsteadOfFailing() {
+    await(store.userStore().create(user("u1", "alice", "Alice")));
+
+    // a NUL in the query used to end up raw in the BSON regex (a C string): a store error, a 500
+    assertThat(await(store.userStore().search("al\u0000", 10))).isEmpty();
+    assertThat(await(store.userStore().search("\u0000", 10))).isEmpty();
+    assertThat(await(store.userStore().search("al\t", 10))).isEmpty();
+    assertThat(await(store.userStore().search("al", 10)))
+        .extracting(User::id)
+        .containsExactly("u1");
+  }
+
+  @Test
   void searchMatchesUsernameOrDisplayNameLiterallyOrderedByUsername() {
     await(store.userStore().create(user("u1", "carol", "Carol")));
     await(store.userStore().create(user("u2", "alice", "Wonder (Land)")));

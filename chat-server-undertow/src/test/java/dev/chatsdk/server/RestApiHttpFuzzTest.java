@@ -17,7 +17,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * Fuzzes the REST parsers that live inside the handlers (query parameters {@code after}, {@code
@@ -39,13 +38,21 @@ class RestApiHttpFuzzTest {
   private static TestServer.TestUser alice;
   private static String conversationId;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    alice = server.signup("alice");
-    TestServer.TestUser bob = server.signup("bob");
+  /**
+   * Starts the server on the first input rather than in {@code @BeforeAll}: while fuzzing, Jazzer
+   * installs its instrumentation after {@code @BeforeAll}, and classes loaded before that do not
+   * survive being re-instrumented.
+   */
+  private static synchronized void startOnce() {
+    if (server != null) {
+      return;
+    }
+    TestServer started = TestServer.start();
+    server = started; // closed by stop() even if what follows fails
+    alice = started.signup("alice");
+    TestServer.TestUser bob = started.signup("bob");
     Api.Resp created =
-        new Api(server.baseUri())
+        new Api(started.baseUri())
             .post(
                 "/api/conversations",
                 alice.token(),
@@ -63,6 +70,7 @@ class RestApiHttpFuzzTest {
 
   @FuzzTest(maxDuration = "2m")
   void requestLinesAndAuthHeadersGetAClientErrorOrSuccess(byte[] input) throws IOException {
+    startOnce();
     String[] f = Arrays.copyOf(new String(input, StandardCharsets.UTF_8).split("\n", -1), 7);
     String endpoint = f[0] == null ? "history" : f[0].trim();
     String id = expand(f[1] == null ? "$CONV" : f[1]);

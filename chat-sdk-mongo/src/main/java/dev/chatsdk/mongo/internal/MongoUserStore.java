@@ -159,6 +159,10 @@ public final class MongoUserStore implements UserStore {
     StringBuilder out = new StringBuilder(text.length() * 2);
     for (int i = 0; i < text.length(); i++) {
       char ch = text.charAt(i);
+      if (ch == 0) {
+        out.append("\\x00"); // a raw NUL cannot be in a BSON regex (a C string)
+        continue;
+      }
       if (!Character.isLetterOrDigit(ch)) {
         out.append('\\');
       }

@@ -44,8 +44,9 @@ public final class AuthTokens {
     Cookie cookie;
     try {
       cookie = ex.getRequestCookie(COOKIE);
-    } catch (IllegalStateException e) {
-      // Undertow refuses a Cookie header with more cookies than it parses (200): no usable token
+    } catch (RuntimeException e) {
+      // Undertow's cookie parser throws on some headers (more than 200 cookies, a "$" attribute
+      // with an empty value): no usable token, rather than a 500
       return null;
     }
     if (cookie != null && cookie.getValue() != null && !cookie.getValue().isEmpty()) {

@@ -36,7 +36,7 @@ public final class ClientAddresses {
     if (s.startsWith("[") && s.endsWith("]")) {
       s = s.substring(1, s.length() - 1);
     }
-    boolean literal = s.matches("[0-9.]+") || (s.contains(":") && s.matches("[0-9A-Fa-f:.]+"));
+    boolean literal = isDottedQuad(s) || (s.contains(":") && s.matches("[0-9A-Fa-f:.]+"));
     if (!literal) {
       throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
     }
@@ -45,6 +45,27 @@ public final class ClientAddresses {
     } catch (UnknownHostException e) {
       throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
     }
+  }
+
+  /**
+   * Whether {@code s} is a canonical IPv4 literal. Other digit-and-dot strings ({@code 1.2.3.4.5},
+   * {@code 1.2.3.256}) are not literals to {@link InetAddress#getByName}, which would resolve them.
+   */
+  private static boolean isDottedQuad(String s) {
+    String[] parts = s.split("\\.", -1);
+    if (parts.length != 4) {
+      return false;
+    }
+    for (String part : parts) {
+      if (part.isEmpty()
+          || part.length() > 3
+          || (part.length() > 1 && part.charAt(0) == '0')
+          || !part.chars().allMatch(c -> c >= '0' && c <= '9')
+          || Integer.parseInt(part) > 255) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Normalises a list of proxies. */
