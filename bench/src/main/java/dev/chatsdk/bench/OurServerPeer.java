@@ -61,12 +61,13 @@ final class OurServerPeer implements Peer {
     if (inMemory) {
       env.put("CHAT_STORE", "memory");
     }
-    proc =
-        new Proc(
-            List.of("java", "-XX:+UseG1GC", "-Xms512m", "-Xmx2g", "-jar", jar.toString()),
-            cpus,
-            env,
-            null);
+    List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC", "-Xmx2g"));
+    String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
+    if (extra != null && !extra.isBlank()) {
+      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-jar", jar.toString()));
+    proc = new Proc(cmd, cpus, env, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (System.nanoTime() < deadline) {
       try {
