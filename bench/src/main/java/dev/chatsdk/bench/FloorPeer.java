@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The raw-socket fan-out floor ({@link FloorServer}) in its own JVM. */
-final class FloorPeer implements Peer {
-  private Proc proc;
+final class FloorPeer extends ProcessPeer {
   private int port;
   private int users;
   private int groups;
@@ -24,11 +23,6 @@ final class FloorPeer implements Peer {
         new Proc(
             List.of("java", "-cp", cp, FloorServer.class.getName(), "0"), cpus, Map.of(), null);
     port = proc.awaitListening(Duration.ofSeconds(30));
-  }
-
-  @Override
-  public Proc proc() {
-    return proc;
   }
 
   @Override
@@ -92,12 +86,5 @@ final class FloorPeer implements Peer {
   @Override
   public long ackId(String text) {
     return -1;
-  }
-
-  @Override
-  public void close() {
-    if (proc != null) {
-      proc.close();
-    }
   }
 }

@@ -18,7 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Our server from its jar: the embedded default (durable) or the in-memory store. */
-final class OurServerPeer implements Peer {
+final class OurServerPeer extends ProcessPeer {
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern TOKEN = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"");
   private final Path jar;
@@ -28,7 +28,6 @@ final class OurServerPeer implements Peer {
           .version(HttpClient.Version.HTTP_1_1)
           .connectTimeout(Duration.ofSeconds(5))
           .build();
-  private Proc proc;
   private Path dataDir;
   private int port;
   private int userSerial;
@@ -88,11 +87,6 @@ final class OurServerPeer implements Peer {
 
   private URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
-  }
-
-  @Override
-  public Proc proc() {
-    return proc;
   }
 
   @Override
@@ -195,15 +189,9 @@ final class OurServerPeer implements Peer {
 
   @Override
   public String sendFrame(String conversationId, String clientMsgId, long ackId, String body) {
-    return "{\"type\":\"send\",\"conversationId\":\""
-        + conversationId
-        + "\",\"clientMsgId\":\"k"
-        + ackId
-        + "-"
-        + clientMsgId
-        + "\",\"body\":\""
-        + body
-        + "\"}";
+    return "{\"type\":\"send\","
+        + Stamps.sendFields(conversationId, clientMsgId, ackId, body)
+        + "}";
   }
 
   @Override
@@ -214,12 +202,5 @@ final class OurServerPeer implements Peer {
   @Override
   public long ackId(String text) {
     return text.startsWith("{\"type\":\"ack\"") ? Stamps.after(text, "\"clientMsgId\":\"k") : -1;
-  }
-
-  @Override
-  public void close() {
-    if (proc != null) {
-      proc.close();
-    }
   }
 }

@@ -12,13 +12,12 @@ import java.util.List;
 import java.util.Map;
 
 /** The Node/Express + Socket.IO peer in {@code bench/peers/socketio}. */
-final class SocketIoPeer implements Peer {
+final class SocketIoPeer extends ProcessPeer {
   private final Path dir;
   private final byte[] secret =
       "bench-secret-0123456789abcdef0123456789".getBytes(StandardCharsets.UTF_8);
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  private Proc proc;
   private int port;
   private int users;
   private int conversations;
@@ -41,11 +40,6 @@ final class SocketIoPeer implements Peer {
             Map.of("PORT", "0", "JWT_SECRET", new String(secret, StandardCharsets.UTF_8)),
             dir);
     port = proc.awaitListening(Duration.ofSeconds(30));
-  }
-
-  @Override
-  public Proc proc() {
-    return proc;
   }
 
   @Override
@@ -109,15 +103,9 @@ final class SocketIoPeer implements Peer {
   public String sendFrame(String conversationId, String clientMsgId, long ackId, String body) {
     return "42"
         + ackId
-        + "[\"send\",{\"conversationId\":\""
-        + conversationId
-        + "\",\"clientMsgId\":\"k"
-        + ackId
-        + "-"
-        + clientMsgId
-        + "\",\"body\":\""
-        + body
-        + "\"}]";
+        + "[\"send\",{"
+        + Stamps.sendFields(conversationId, clientMsgId, ackId, body)
+        + "}]";
   }
 
   @Override
@@ -128,12 +116,5 @@ final class SocketIoPeer implements Peer {
   @Override
   public long ackId(String text) {
     return text.startsWith("43") ? Stamps.after(text, "43") : -1;
-  }
-
-  @Override
-  public void close() {
-    if (proc != null) {
-      proc.close();
-    }
   }
 }

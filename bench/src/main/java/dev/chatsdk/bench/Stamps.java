@@ -4,6 +4,22 @@ package dev.chatsdk.bench;
 final class Stamps {
   private Stamps() {}
 
+  /**
+   * The JSON fields of a send, shared by the WebSocket peers: the ack id goes into the {@code
+   * clientMsgId} so that an ack can be matched without state.
+   */
+  static String sendFields(String conversationId, String clientMsgId, long ackId, String body) {
+    return "\"conversationId\":\""
+        + conversationId
+        + "\",\"clientMsgId\":\"k"
+        + ackId
+        + "-"
+        + clientMsgId
+        + "\",\"body\":\""
+        + body
+        + "\"";
+  }
+
   /** The digits after the first occurrence of {@code marker} in {@code text}, or -1. */
   static long after(String text, String marker) {
     int i = text.indexOf(marker);
