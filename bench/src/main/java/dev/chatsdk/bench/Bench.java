@@ -29,6 +29,9 @@ public final class Bench {
 
   private final List<String> notes = new ArrayList<>();
 
+  /** How many users without conversations the storm and idle scenarios connect as. */
+  private static final int LONERS = 100;
+
   record Settings(
       boolean quick,
       int rounds,
@@ -159,8 +162,10 @@ public final class Bench {
       oneToOne(peer, load, users);
       fanout(peer, load, users);
       if (!(peer instanceof FloorPeer)) {
-        storm(peer, load, users);
-        idle(peer, load, users);
+        // users in no conversation, so that connects measure the connection, not a large hello
+        List<BenchUser> loners = peer.users(LONERS);
+        storm(peer, load, loners);
+        idle(peer, load, loners);
       }
     } catch (Exception e) {
       notes.add(peer.name() + " round " + (round + 1) + " failed: " + e.getMessage());

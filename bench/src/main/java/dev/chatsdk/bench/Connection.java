@@ -172,6 +172,9 @@ final class Connection {
     }
     in.compact();
     grow();
+    if (in.position() == 0 && in.capacity() > 64 * 1024) {
+      in = ByteBuffer.allocate(16 * 1024); // a large frame has passed: give its buffer back
+    }
   }
 
   private void grow() {
