@@ -42,7 +42,6 @@ import org.jose4j.jwt.consumer.ErrorCodeValidator;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.HmacKey;
 import org.jose4j.keys.resolvers.HttpsJwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
 import org.jose4j.keys.resolvers.VerificationKeyResolver;
@@ -401,10 +400,7 @@ public final class JwtAuthenticator implements Authenticator, AutoCloseable {
      */
     public Builder hmacSecret(byte[] secret) {
       checkNoSource(true);
-      byte[] copy = JwtSecrets.checkHmacSecret(secret);
-      HmacKey key = new HmacKey(copy);
-      Arrays.fill(copy, (byte) 0);
-      verificationKey = key;
+      verificationKey = JwtSecrets.hmacKey(secret);
       return source(List.of(AlgorithmIdentifiers.HMAC_SHA256));
     }
 

@@ -1,9 +1,11 @@
 package dev.chatsdk.core.auth;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Objects;
+import org.jose4j.keys.HmacKey;
 
 /**
  * Creates and parses HMAC secrets for {@link JwtTokenIssuer} and {@link JwtAuthenticator}.
@@ -87,5 +89,18 @@ public final class JwtSecrets {
               + " bits for HS256)");
     }
     return secret.clone();
+  }
+
+  /**
+   * Checks an HS256 secret as {@link #checkHmacSecret} does and returns it as a key; the working
+   * copy is wiped afterwards.
+   *
+   * @throws IllegalArgumentException naming the length found and the expectation
+   */
+  static HmacKey hmacKey(byte[] secret) {
+    byte[] copy = checkHmacSecret(secret);
+    HmacKey key = new HmacKey(copy);
+    Arrays.fill(copy, (byte) 0);
+    return key;
   }
 }

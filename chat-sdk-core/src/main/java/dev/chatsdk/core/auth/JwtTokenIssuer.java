@@ -220,9 +220,7 @@ public final class JwtTokenIssuer implements TokenIssuer {
      * @throws IllegalArgumentException naming the secret's length and the minimum
      */
     public Builder hmacSecret(byte[] secret) {
-      byte[] copy = JwtSecrets.checkHmacSecret(secret);
-      HmacKey key = new HmacKey(copy);
-      Arrays.fill(copy, (byte) 0);
+      HmacKey key = JwtSecrets.hmacKey(secret);
       return key(key, key, AlgorithmIdentifiers.HMAC_SHA256);
     }
 

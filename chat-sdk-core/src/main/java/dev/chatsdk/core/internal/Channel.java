@@ -63,7 +63,7 @@ final class Channel {
     this.id = conversation.id();
     this.engine = engine;
     this.conversation = conversation;
-    this.runner = new SerialRunner(engine.worker());
+    this.runner = SerialRunner.forEngine(engine.worker());
   }
 
   boolean isReleased() {

@@ -2,6 +2,7 @@ package dev.chatsdk.core.memory;
 
 import dev.chatsdk.api.StoreUnavailableException;
 import dev.chatsdk.api.port.ClusterBus;
+import dev.chatsdk.core.internal.SerialRunner;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class InProcessClusterBus implements ClusterBus {
     if (closed) {
       return CompletableFuture.failedFuture(closedError());
     }
-    Sub sub = new Sub(topic, listener, new SerialExecutor(delivery));
+    Sub sub = new Sub(topic, listener, SerialRunner.forListeners(delivery));
     subsByTopic.compute(
         topic,
         (t, subs) -> {
@@ -110,10 +111,10 @@ public final class InProcessClusterBus implements ClusterBus {
   private final class Sub implements Subscription {
     private final String topic;
     private final Listener listener;
-    private final SerialExecutor serial;
+    private final SerialRunner serial;
     private volatile boolean active = true;
 
-    Sub(String topic, Listener listener, SerialExecutor serial) {
+    Sub(String topic, Listener listener, SerialRunner serial) {
       this.topic = topic;
       this.listener = listener;
       this.serial = serial;
