@@ -56,7 +56,7 @@ public final class Bench {
               Duration.ofSeconds(2),
               new double[] {1_000, 2_000, 5_000, 10_000},
               new double[] {20, 50, 100, 200},
-              new double[] {200, 500, 1_000, 2_000})
+              new double[] {100, 200, 500, 1_000, 2_000})
           : new Settings(
               false,
               3,
@@ -67,7 +67,7 @@ public final class Bench {
               Duration.ofSeconds(4),
               new double[] {2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000},
               new double[] {10, 20, 50, 100, 150, 200, 300},
-              new double[] {500, 1_000, 2_000, 5_000, 10_000});
+              new double[] {100, 200, 500, 1_000, 2_000, 5_000, 10_000});
     }
   }
 
