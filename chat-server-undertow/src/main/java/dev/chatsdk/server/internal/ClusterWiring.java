@@ -9,7 +9,6 @@ import dev.chatsdk.redis.RedisCluster;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -100,13 +99,11 @@ final class ClusterWiring implements AutoCloseable {
     if (host.length() > 40) {
       host = host.substring(0, 40);
     }
-    long pid;
-    try {
-      pid = ProcessHandle.current().pid();
-    } catch (UnsupportedOperationException e) {
-      pid = ManagementFactory.getRuntimeMXBean().getStartTime();
-    }
-    return host + "-" + pid + "-" + UUID.randomUUID().toString().substring(0, 6);
+    return host
+        + "-"
+        + ProcessHandle.current().pid()
+        + "-"
+        + UUID.randomUUID().toString().substring(0, 6);
   }
 
   /** The URI without a password, for logs. */

@@ -132,13 +132,6 @@ public final class EmbeddedMongo implements AutoCloseable {
     return "mongodb://127.0.0.1:" + address.getPort();
   }
 
-  /** Writes pending changes to the file. */
-  public void commit() {
-    if (!closed) {
-      backend.commit();
-    }
-  }
-
   /** Stops listening, writes pending changes and closes the file. Idempotent. */
   @Override
   public void close() {
