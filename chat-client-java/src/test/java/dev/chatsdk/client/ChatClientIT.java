@@ -11,6 +11,7 @@ import dev.chatsdk.core.auth.JwtTokenIssuer;
 import dev.chatsdk.core.memory.InMemoryCredentialStore;
 import dev.chatsdk.server.testing.TestServer;
 import dev.chatsdk.server.testing.TestServer.TestUser;
+import dev.chatsdk.testkit.TcpProxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

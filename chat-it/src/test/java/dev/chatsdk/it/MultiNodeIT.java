@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.client.SentMessage;
+import dev.chatsdk.testkit.TcpProxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -234,7 +235,8 @@ class MultiNodeIT {
   @Test
   @Order(6)
   void killingANodeMidStreamLosesNoAckedMessageAndDeliversNoneTwice() throws Exception {
-    SwitchableProxy front = new SwitchableProxy(n3.port());
+    AtomicInteger frontTarget = new AtomicInteger(n3.port());
+    TcpProxy front = new TcpProxy(frontTarget::get);
     cleanup.add(front);
     // ivan reaches node 3 through the "load balancer"; judy is on node 1; kate only on node 3
     Participant ivan = Participant.join("ivan", n3.baseUri(), front.baseUri());
@@ -263,7 +265,7 @@ class MultiNodeIT {
 
     long killedAt = System.nanoTime();
     n3.kill();
-    front.pointTo(n1.port());
+    frontTarget.set(n1.port());
     front.dropAll();
 
     List<String> ivanIds = ids(ivanSends, Duration.ofSeconds(60));
