@@ -3,7 +3,8 @@
 #   bench/run.sh --quick   (under 3 minutes)
 #   bench/run.sh           (the full run, under 20 minutes)
 # Builds what it needs first. The server under test is pinned to CPU 0, the generator to the rest.
-# BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds.
+# BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds;
+# BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
@@ -15,6 +16,6 @@ mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=target/class
 cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.txt)"
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
-exec "${pin[@]}" java -Xmx2g -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
-  ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} \
+exec "${pin[@]}" java -Xmx2g ${BENCH_GEN_OPTS:-} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+  ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} ${BENCH_SCENARIOS:+-Dbench.scenarios="$BENCH_SCENARIOS"} \
   -cp "$cp" dev.chatsdk.bench.Bench "$@"

@@ -29,6 +29,10 @@ public final class Bench {
 
   private final List<String> notes = new ArrayList<>();
 
+  /** The scenarios to run: 1:1, fanout, storm, idle, durable (all by default). */
+  private final List<String> scenarios =
+      List.of(System.getProperty("bench.scenarios", "1:1,fanout,storm,idle,durable").split(","));
+
   /** How many users without conversations the storm and idle scenarios connect as. */
   private static final int LONERS = 100;
 
@@ -142,7 +146,7 @@ public final class Bench {
         Peer peer = peers.get((i + round) % peers.size()).get();
         runPeer(peer, round);
       }
-      if (wanted.contains("ours")) {
+      if (wanted.contains("ours") && scenarios.contains("durable")) {
         runDurable(round);
       }
     }
@@ -159,13 +163,22 @@ public final class Bench {
       System.out.printf(
           Locale.ROOT, "  %d users in %.1f s%n", users.size(), (System.nanoTime() - t0) / 1e9);
 
-      oneToOne(peer, load, users);
-      fanout(peer, load, users);
-      if (!(peer instanceof FloorPeer)) {
+      if (scenarios.contains("1:1")) {
+        oneToOne(peer, load, users);
+      }
+      if (scenarios.contains("fanout")) {
+        fanout(peer, load, users);
+      }
+      if (!(peer instanceof FloorPeer)
+          && (scenarios.contains("storm") || scenarios.contains("idle"))) {
         // users in no conversation, so that connects measure the connection, not a large hello
         List<BenchUser> loners = peer.users(LONERS);
-        storm(peer, load, loners);
-        idle(peer, load, loners);
+        if (scenarios.contains("storm")) {
+          storm(peer, load, loners);
+        }
+        if (scenarios.contains("idle")) {
+          idle(peer, load, loners);
+        }
       }
     } catch (Exception e) {
       notes.add(peer.name() + " round " + (round + 1) + " failed: " + e.getMessage());
@@ -202,7 +215,7 @@ public final class Bench {
       plan.add(new Load.Send(clients.get(2 * i), pairConv.get(i), recipients));
       plan.add(new Load.Send(clients.get(2 * i + 1), pairConv.get(i), recipients));
     }
-    warmUp(load, plan, s.oneToOneRates()[0]);
+    warmUp(load, plan, s.oneToOneRates());
     double best = 0;
     for (double rate : s.oneToOneRates()) {
       Load.Step st = load.run(plan, rate, s.step(), false);
@@ -241,7 +254,7 @@ public final class Bench {
     settle(peer);
     int recipients = peer instanceof FloorPeer ? members.size() - 1 : members.size();
     List<Load.Send> plan = List.of(new Load.Send(clients.get(0), group, recipients));
-    warmUp(load, plan, s.fanoutRates()[0]);
+    warmUp(load, plan, s.fanoutRates());
     double best = 0;
     double cpuPerDelivery = Double.NaN;
     for (double rate : s.fanoutRates()) {
@@ -341,7 +354,7 @@ public final class Bench {
         for (int i = 0; i < clients.size(); i++) {
           plan.add(new Load.Send(clients.get(i), conv.get(i / 2), 2));
         }
-        warmUp(load, plan, s.durableRates()[0]);
+        warmUp(load, plan, s.durableRates());
         double best = 0;
         double ackP99 = Double.NaN;
         for (double rate : s.durableRates()) {
@@ -364,8 +377,17 @@ public final class Bench {
     }
   }
 
-  private void warmUp(Load load, List<Load.Send> plan, double rate) {
-    load.run(plan, rate, Duration.ofSeconds(s.quick() ? 1 : 3), false);
+  /**
+   * Warms the peer up on the scenario's path before any step is measured: the lowest rate, then
+   * (full mode) the second rate for long enough that a JIT compiler has compiled the hot path and
+   * does not compete for the server's core during the measured steps. Every peer gets the same.
+   */
+  private void warmUp(Load load, List<Load.Send> plan, double[] rates) throws InterruptedException {
+    load.run(plan, rates[0], Duration.ofSeconds(s.quick() ? 1 : 3), false);
+    if (!s.quick()) {
+      load.run(plan, rates[1], Duration.ofSeconds(8), false);
+      Thread.sleep(1000);
+    }
   }
 
   private static void settle(Peer peer) throws InterruptedException {

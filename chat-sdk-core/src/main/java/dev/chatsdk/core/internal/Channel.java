@@ -91,9 +91,14 @@ final class Channel {
         });
   }
 
-  /** Offers a stored message event (new, edited or deleted) for in-order delivery. */
+  /**
+   * Offers a stored message event (new, edited or deleted) for in-order delivery. Called without
+   * locks held (store callback, transport or bus threads): when the channel is idle the event is
+   * sequenced on the calling thread, saving a hand-off to an engine thread; delivery itself is
+   * still handed to each connection's IO executor.
+   */
   void offer(Message message, Frame frame) {
-    runner.execute(() -> onEvent(message, frame));
+    runner.executeInline(() -> onEvent(message, frame));
   }
 
   /** Reads everything after the delivered counter from the store (after a bus reconnect). */

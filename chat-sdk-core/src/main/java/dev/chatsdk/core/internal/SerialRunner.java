@@ -58,6 +58,21 @@ public final class SerialRunner implements Executor {
     schedule();
   }
 
+  /**
+   * Runs the task on the calling thread when the runner is idle (nothing queued, nothing running),
+   * followed by whatever was submitted meanwhile (one batch); otherwise queues it as {@link
+   * #execute} does. This saves a thread hand-off for a cheap, non-blocking task submitted by a
+   * thread that holds no lock the runner's tasks could need.
+   */
+  void executeInline(Runnable task) {
+    if (!tasks.isEmpty() || !scheduled.compareAndSet(false, true)) {
+      execute(task);
+      return;
+    }
+    run(task);
+    drain();
+  }
+
   private void schedule() {
     if (!tasks.isEmpty() && scheduled.compareAndSet(false, true)) {
       if (engine) {

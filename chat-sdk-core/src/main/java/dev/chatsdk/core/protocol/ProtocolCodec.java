@@ -125,7 +125,47 @@ public final class ProtocolCodec {
    */
   public Frame encode(ServerFrame frame) {
     Objects.requireNonNull(frame, "frame");
-    return Frame.ofUtf8(toJson(frame));
+    Output out = Output.acquire();
+    try (JsonGenerator g = factory.createGenerator(out.bytes)) {
+      WireSerializers.writeFrame(frame, g);
+    } catch (IOException | RuntimeException e) {
+      out.release();
+      throw new ChatException(
+          ErrorCode.INTERNAL, "frame " + frame.getClass().getSimpleName() + ": not encodable", e);
+    }
+    return Frame.ofUtf8(out.take());
+  }
+
+  /**
+   * A per-thread output buffer, reused so that encoding a frame allocates little beyond its result.
+   * A nested use on the same thread (an encoder calling back into the codec) gets a fresh buffer.
+   */
+  private static final class Output {
+    private static final ThreadLocal<Output> PER_THREAD = ThreadLocal.withInitial(Output::new);
+
+    final ByteArrayBuilder bytes = new ByteArrayBuilder(1024);
+    private boolean inUse;
+
+    static Output acquire() {
+      Output o = PER_THREAD.get();
+      if (o.inUse) {
+        o = new Output();
+      }
+      o.inUse = true;
+      return o;
+    }
+
+    /** The bytes written, as an array of exactly their length; the buffer is free again. */
+    byte[] take() {
+      byte[] result = bytes.toByteArray();
+      release();
+      return result;
+    }
+
+    void release() {
+      bytes.reset();
+      inUse = false;
+    }
   }
 
   /**
@@ -136,14 +176,18 @@ public final class ProtocolCodec {
    */
   public byte[] toJson(Object value) {
     Objects.requireNonNull(value, "value");
-    ByteArrayBuilder out = new ByteArrayBuilder(256);
-    try (JsonGenerator g = factory.createGenerator(out)) {
+    Output out = Output.acquire();
+    try (JsonGenerator g = factory.createGenerator(out.bytes)) {
       mapper.writeValue(g, value);
     } catch (IOException e) {
+      out.release();
       throw new ChatException(
           ErrorCode.INTERNAL, "value of " + value.getClass().getName() + ": not encodable", e);
+    } catch (RuntimeException e) {
+      out.release();
+      throw e;
     }
-    return out.toByteArray();
+    return out.take();
   }
 
   /**

@@ -36,8 +36,60 @@ final class WireSerializers {
 
   private WireSerializers() {}
 
+  /** 1000-01-01T00:00:00Z: from here on the fast path prints the year in four digits. */
+  private static final long FAST_MIN_SECOND = -30_610_224_000L;
+
+  /** 9999-12-31T23:59:59Z: the last second the fast path prints. */
+  private static final long FAST_MAX_SECOND = 253_402_300_799L;
+
+  /**
+   * ISO-8601 UTC with exactly three fractional digits ({@code 2026-11-24T13:45:00.123Z}). Years
+   * 1000 to 9999 are printed by arithmetic on the epoch second (civil-from-days), without the
+   * formatter's allocations; any other year goes through {@link DateTimeFormatter}, which prints
+   * the same form.
+   */
   static String formatInstant(Instant instant) {
-    return INSTANT.format(instant);
+    long seconds = instant.getEpochSecond();
+    if (seconds < FAST_MIN_SECOND || seconds > FAST_MAX_SECOND) {
+      return INSTANT.format(instant);
+    }
+    long days = Math.floorDiv(seconds, 86_400L);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400L);
+    // days since 0000-03-01 split into 400-year eras, so that leap days end each year
+    long z = days + 719_468L;
+    long era = Math.floorDiv(z, 146_097L);
+    long dayOfEra = z - era * 146_097L;
+    long yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+    long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    long monthIndex = (5 * dayOfYear + 2) / 153;
+    int day = (int) (dayOfYear - (153 * monthIndex + 2) / 5 + 1);
+    int month = (int) (monthIndex < 10 ? monthIndex + 3 : monthIndex - 9);
+    int year = (int) (yearOfEra + era * 400 + (month <= 2 ? 1 : 0));
+    int millis = instant.getNano() / 1_000_000;
+    byte[] b = new byte[24];
+    digits(b, 0, year, 4);
+    b[4] = '-';
+    digits(b, 5, month, 2);
+    b[7] = '-';
+    digits(b, 8, day, 2);
+    b[10] = 'T';
+    digits(b, 11, secondOfDay / 3600, 2);
+    b[13] = ':';
+    digits(b, 14, secondOfDay / 60 % 60, 2);
+    b[16] = ':';
+    digits(b, 17, secondOfDay % 60, 2);
+    b[19] = '.';
+    digits(b, 20, millis, 3);
+    b[23] = 'Z';
+    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static void digits(byte[] b, int at, int value, int width) {
+    int v = value;
+    for (int i = at + width - 1; i >= at; i--) {
+      b[i] = (byte) ('0' + v % 10);
+      v /= 10;
+    }
   }
 
   static void register(SimpleModule module) {

@@ -662,6 +662,50 @@ class ProtocolCodecTest {
         n.get("deleted").booleanValue());
   }
 
+  @Test
+  void instantsPrintLikeTheIsoFormatterAcrossTheCalendar() {
+    java.time.format.DateTimeFormatter iso =
+        new java.time.format.DateTimeFormatterBuilder()
+            .appendInstant(3)
+            .toFormatter(java.util.Locale.ROOT);
+    List<Instant> cases =
+        new ArrayList<>(
+            List.of(
+                Instant.EPOCH,
+                Instant.parse("1969-12-31T23:59:59.999Z"),
+                Instant.parse("2000-02-29T12:34:56.789Z"),
+                Instant.parse("2100-03-01T00:00:00Z"),
+                Instant.parse("1000-01-01T00:00:00Z"),
+                Instant.parse("0999-12-31T23:59:59.999Z"),
+                Instant.parse("9999-12-31T23:59:59.999Z"),
+                Instant.parse("+10000-01-01T00:00:00Z"),
+                Instant.parse("2026-11-24T10:00:00.123456789Z")));
+    Random random = new Random(8);
+    for (int i = 0; i < 200_000; i++) {
+      long second = -40_000_000_000L + (long) (random.nextDouble() * 300_000_000_000L);
+      cases.add(Instant.ofEpochSecond(second, random.nextInt(1_000_000_000)));
+    }
+    for (Instant t : cases) {
+      assertThat(ProtocolCodec.formatInstant(t)).as("%s", t).isEqualTo(iso.format(t));
+    }
+  }
+
+  @Test
+  void encodingReusesNoBytesBetweenFrames() {
+    ProtocolCodec codec = ProtocolCodec.create();
+    Frame big =
+        codec.encode(new ServerFrame.ErrorFrame("x", "y".repeat(50_000), null, null, false, 0));
+    Frame small = codec.encode(new ServerFrame.Reauth(T1));
+    Frame again = codec.encode(new ServerFrame.Reauth(T0));
+    assertThat(big.text()).hasSize(big.buffer().remaining()).contains("y".repeat(50_000));
+    assertThat(small.text())
+        .isEqualTo("{\"type\":\"reauth\",\"expiresAt\":\"2026-11-24T10:00:05.000Z\"}");
+    assertThat(again.text())
+        .isEqualTo("{\"type\":\"reauth\",\"expiresAt\":\"2026-11-24T10:00:00.123Z\"}");
+    assertThat(new String(codec.toJson(Map.of("a", 1)), StandardCharsets.UTF_8))
+        .isEqualTo("{\"a\":1}");
+  }
+
   private static @Nullable String text(JsonNode n, String field) {
     JsonNode v = n.get(field);
     return v == null ? null : v.asText();

@@ -4,6 +4,7 @@ import dev.chatsdk.api.port.Authenticator;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
+import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.auth.AccountService;
 import dev.chatsdk.core.auth.JwtAuthenticator;
 import dev.chatsdk.core.auth.JwtTokenIssuer;
@@ -77,22 +78,26 @@ final class EngineWiring implements AutoCloseable {
       PresenceRegistry presence = cluster.presence();
       closeables.add(presence);
       ClusterBus bus = cluster.bus();
-      closeables.add(bus);
+      if (bus != null) {
+        closeables.add(bus);
+      }
       ChatMetrics metrics = new ChatMetrics();
       metrics.bindTo(registry);
-      ChatEngine engine =
+      ChatEngineBuilder builder =
           ChatEngine.builder()
               .userStore(stores.users)
               .conversationStore(stores.conversations)
               .messageStore(stores.messages)
               .authenticator(authenticator)
               .presenceRegistry(presence)
-              .clusterBus(bus)
               .codec(codec)
               .heartbeatInterval(heartbeat)
               .rateLimit(ratePerSecond, rateBurst)
-              .listener(metrics)
-              .build();
+              .listener(metrics);
+      if (bus != null) {
+        builder.clusterBus(bus);
+      }
+      ChatEngine engine = builder.build();
       closeables.add(engine);
       return new EngineWiring(codec, authenticator, issuer, accounts, engine, closeables);
     } catch (RuntimeException e) {

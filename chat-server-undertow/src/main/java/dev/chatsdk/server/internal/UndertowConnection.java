@@ -8,6 +8,7 @@ import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
 import java.nio.channels.ClosedChannelException;
+import java.util.ArrayList;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -17,13 +18,20 @@ import org.jspecify.annotations.Nullable;
 import org.xnio.IoUtils;
 
 /**
- * One Undertow WebSocket as the engine's {@link ClientConnection}. Sends go straight to {@link
+ * One Undertow WebSocket as the engine's {@link ClientConnection}. Sends go to {@link
  * WebSockets#sendText(java.nio.ByteBuffer, WebSocketChannel, WebSocketCallback)} with a fresh view
  * of the shared frame bytes; the IO executor is the channel's IO thread.
  *
- * <p>Thread-safe: {@link #send} and {@link #close} may be called from any thread. States: OPEN ->
- * CLOSING (close frame sent; the socket is dropped if the peer does not answer within {@value
- * #CLOSE_GRACE_MS} ms) -> CLOSED.
+ * <p>Writes are coalesced: a send on the channel's IO thread queues the frame without flushing and
+ * registers the connection in its IO thread's {@link FlushBatch}, which flushes every connection it
+ * holds in one task queued behind the tasks already pending on that thread. All frames a connection
+ * got in the meantime (an ack and the echo of the same message, a burst of deliveries) leave in one
+ * gathering write instead of one system call each. A send from any other thread flushes as usual
+ * (through the IO thread).
+ *
+ * <p>Thread-safe: {@link #send} and {@link #close} may be called from any thread; {@link #batched}
+ * is confined to the IO thread. States: OPEN -> CLOSING (close frame sent; the socket is dropped if
+ * the peer does not answer within {@value #CLOSE_GRACE_MS} ms) -> CLOSED.
  */
 final class UndertowConnection implements ClientConnection {
   static final long CLOSE_GRACE_MS = 2000;
@@ -34,6 +42,9 @@ final class UndertowConnection implements ClientConnection {
   private final @Nullable String clientAddress;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile long lastReceivedNanos = System.nanoTime();
+
+  /** Whether frames wait in this IO thread's batch; read and written on the IO thread only. */
+  private boolean batched;
 
   UndertowConnection(WebSocketChannel channel, @Nullable String clientAddress) {
     this.channel = channel;
@@ -57,6 +68,11 @@ final class UndertowConnection implements ClientConnection {
       callback.completed(new ClosedChannelException());
       return;
     }
+    if (!batched && channel.getIoThread() == Thread.currentThread()) {
+      batched = true;
+      channel.setRequireExplicitFlush(true);
+      FlushBatch.current().add(this, channel.getIoThread());
+    }
     WebSockets.sendText(
         frame.buffer(),
         channel,
@@ -71,6 +87,54 @@ final class UndertowConnection implements ClientConnection {
             callback.completed(throwable);
           }
         });
+  }
+
+  /** Writes what was queued while batching; on the IO thread. */
+  private void flushBatched() {
+    batched = false;
+    channel.setRequireExplicitFlush(false);
+    channel.flush();
+  }
+
+  /**
+   * The connections of one IO thread with queued, unflushed frames. Confined to that thread: the
+   * first connection added queues one flush task on it, which flushes them all.
+   */
+  static final class FlushBatch implements Runnable {
+    private static final ThreadLocal<FlushBatch> PER_THREAD =
+        ThreadLocal.withInitial(FlushBatch::new);
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FlushBatch.class);
+
+    private ArrayList<UndertowConnection> pending = new ArrayList<>();
+    private ArrayList<UndertowConnection> spare = new ArrayList<>();
+
+    static FlushBatch current() {
+      return PER_THREAD.get();
+    }
+
+    void add(UndertowConnection c, Executor ioThread) {
+      if (pending.isEmpty()) {
+        ioThread.execute(this);
+      }
+      pending.add(c);
+    }
+
+    @Override
+    public void run() {
+      // a flush may complete sends whose callbacks send again: they start the next batch
+      ArrayList<UndertowConnection> now = pending;
+      pending = spare;
+      for (UndertowConnection c : now) {
+        try {
+          c.flushBatched();
+        } catch (RuntimeException e) {
+          log.debug("{}: flush failed", c, e);
+          IoUtils.safeClose(c.channel);
+        }
+      }
+      now.clear();
+      spare = now;
+    }
   }
 
   @Override
