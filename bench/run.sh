@@ -4,7 +4,8 @@
 #   bench/run.sh           (the full run, under 20 minutes)
 # Builds what it needs first. The server under test is pinned to CPU 0, the generator to the rest.
 # BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds;
-# BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default).
+# BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default);
+# BENCH_DURABLE=embedded|memory|both selects the stores of the durable scenario.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
@@ -16,6 +17,6 @@ mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=target/class
 cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.txt)"
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
-exec "${pin[@]}" java -Xmx2g ${BENCH_GEN_OPTS:-} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
-  ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} ${BENCH_SCENARIOS:+-Dbench.scenarios="$BENCH_SCENARIOS"} \
+exec "${pin[@]}" java -Xmx2g ${BENCH_GEN_OPTS:-} ${BENCH_WARMUP:+-Dbench.warmup="$BENCH_WARMUP"} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+  ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} ${BENCH_SCENARIOS:+-Dbench.scenarios="$BENCH_SCENARIOS"} ${BENCH_DURABLE:+-Dbench.durable="$BENCH_DURABLE"} \
   -cp "$cp" dev.chatsdk.bench.Bench "$@"

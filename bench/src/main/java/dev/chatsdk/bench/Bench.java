@@ -332,7 +332,7 @@ public final class Bench {
   }
 
   private void runDurable(int round) throws Exception {
-    for (boolean inMemory : new boolean[] {false, true}) {
+    for (boolean inMemory : durablePeers()) {
       OurServerPeer peer = new OurServerPeer(jar, inMemory);
       System.out.printf(Locale.ROOT, "round %d: durable send, %s%n", round + 1, peer.name());
       try (peer;
@@ -382,10 +382,20 @@ public final class Bench {
    * (full mode) the second rate for long enough that a JIT compiler has compiled the hot path and
    * does not compete for the server's core during the measured steps. Every peer gets the same.
    */
+  /** The stores the durable scenario runs on: BENCH_DURABLE=embedded|memory|both (default). */
+  private static boolean[] durablePeers() {
+    String which = System.getProperty("bench.durable", "both");
+    return switch (which) {
+      case "embedded" -> new boolean[] {false};
+      case "memory" -> new boolean[] {true};
+      default -> new boolean[] {false, true};
+    };
+  }
+
   private void warmUp(Load load, List<Load.Send> plan, double[] rates) throws InterruptedException {
     load.run(plan, rates[0], Duration.ofSeconds(s.quick() ? 1 : 3), false);
     if (!s.quick()) {
-      load.run(plan, rates[1], Duration.ofSeconds(8), false);
+      load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 8)), false);
       Thread.sleep(1000);
     }
   }

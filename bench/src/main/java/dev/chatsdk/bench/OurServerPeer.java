@@ -60,11 +60,15 @@ final class OurServerPeer extends ProcessPeer {
     if (inMemory) {
       env.put("CHAT_STORE", "memory");
     }
-    List<String> cmd = new ArrayList<>(List.of("java", "-XX:+UseG1GC", "-Xmx2g"));
+    List<String> cmd = new ArrayList<>(List.of("java"));
     String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
-    if (extra != null && !extra.isBlank()) {
-      cmd.addAll(List.of(extra.trim().split("\\s+")));
+    List<String> extras =
+        extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
+    if (extras.stream().noneMatch(o -> o.matches("-XX:\\+Use\\w+GC"))) {
+      cmd.add("-XX:+UseG1GC");
     }
+    cmd.add("-Xmx2g");
+    cmd.addAll(extras);
     cmd.addAll(List.of("-jar", jar.toString()));
     proc = new Proc(cmd, cpus, env, null);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -28,11 +28,33 @@ final class ClusterRouting implements ClusterBus.Listener {
   private final @Nullable ClusterBus bus;
   private volatile ClusterBus.@Nullable Subscription globalSubscription;
 
+  /**
+   * How this node's own events begin once encoded ({@code {"node":"<id>",}}): the bus hands a node
+   * its own events too (always on the in-process bus, and from Redis), and those are recognised by
+   * this prefix without being decoded.
+   */
+  private final byte[] ownPrefix;
+
   ClusterRouting(DefaultChatEngine engine) {
     this.engine = engine;
     this.config = engine.config();
     this.nodeId = config.nodeId();
     this.bus = config.clusterBus();
+    this.ownPrefix = ownPrefix(config.codec(), nodeId);
+  }
+
+  /** {@code {"node":"<id>",} as the codec encodes it, the start of every event of that node. */
+  static byte[] ownPrefix(dev.chatsdk.core.protocol.ProtocolCodec codec, String nodeId) {
+    byte[] object = codec.toJson(java.util.Map.of("node", nodeId));
+    byte[] prefix = java.util.Arrays.copyOf(object, object.length);
+    prefix[prefix.length - 1] = ',';
+    return prefix;
+  }
+
+  /** Whether a payload starts with {@code prefix}. */
+  static boolean startsWith(byte[] payload, byte[] prefix) {
+    return payload.length > prefix.length
+        && java.util.Arrays.equals(payload, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Subscribes to the global user topic, if there is a bus. */
@@ -61,6 +83,9 @@ final class ClusterRouting implements ClusterBus.Listener {
 
   @Override
   public void onMessage(String topic, byte[] payload) {
+    if (startsWith(payload, ownPrefix)) {
+      return;
+    }
     try {
       BusEvent event = config.codec().fromJson(payload, BusEvent.class);
       if (nodeId.equals(event.node())) {

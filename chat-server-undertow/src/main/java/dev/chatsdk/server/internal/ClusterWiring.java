@@ -3,6 +3,7 @@ package dev.chatsdk.server.internal;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.memory.InMemoryPresenceRegistry;
+import dev.chatsdk.core.memory.InProcessClusterBus;
 import dev.chatsdk.redis.RedisBusListener;
 import dev.chatsdk.redis.RedisCluster;
 import io.micrometer.core.instrument.Counter;
@@ -18,24 +19,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's cluster bus and presence registry: no bus and in-memory presence for a single node
- * (the engine then delivers locally without encoding bus events), on Redis ({@link RedisCluster})
- * when a Redis URI is configured. Redis events are counted on the meter registry ({@code
- * chat.redis.*}). Create it before the engine and close it after the engine. Thread-safe.
+ * This node's cluster bus and presence registry: in-process for a single node, on Redis ({@link
+ * RedisCluster}) when a Redis URI is configured. Redis events are counted on the meter registry
+ * ({@code chat.redis.*}). Create it before the engine and close it after the engine. Thread-safe.
  */
 final class ClusterWiring implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(ClusterWiring.class);
 
-  private final @Nullable ClusterBus bus;
+  private final ClusterBus bus;
   private final PresenceRegistry presence;
   private final String nodeId;
   private final @Nullable RedisCluster redis;
 
   private ClusterWiring(
-      @Nullable ClusterBus bus,
-      PresenceRegistry presence,
-      String nodeId,
-      @Nullable RedisCluster redis) {
+      ClusterBus bus, PresenceRegistry presence, String nodeId, @Nullable RedisCluster redis) {
     this.bus = bus;
     this.presence = presence;
     this.nodeId = nodeId;
@@ -45,7 +42,7 @@ final class ClusterWiring implements AutoCloseable {
   /**
    * Opens the cluster membership of this node.
    *
-   * @param redisUri the Redis to use, or null for a single node (no bus, in-memory presence)
+   * @param redisUri the Redis to use, or null for a single node (in-process bus and presence)
    * @param nodeId this node's id, unique among live nodes, or null for one derived from the host
    *     name, the process id and a random suffix
    * @throws dev.chatsdk.api.StoreUnavailableException when Redis cannot be reached
@@ -54,7 +51,7 @@ final class ClusterWiring implements AutoCloseable {
       @Nullable String redisUri, @Nullable String nodeId, MeterRegistry registry) {
     String id = nodeId != null ? nodeId : defaultNodeId();
     if (redisUri == null) {
-      return new ClusterWiring(null, new InMemoryPresenceRegistry(), id, null);
+      return new ClusterWiring(new InProcessClusterBus(), new InMemoryPresenceRegistry(), id, null);
     }
     RedisCluster cluster =
         RedisCluster.builder()
@@ -67,8 +64,7 @@ final class ClusterWiring implements AutoCloseable {
     return new ClusterWiring(cluster.bus(), cluster.presence(), id, cluster);
   }
 
-  /** The bus, or null on a single node. */
-  @Nullable ClusterBus bus() {
+  ClusterBus bus() {
     return bus;
   }
 
@@ -87,6 +83,7 @@ final class ClusterWiring implements AutoCloseable {
       redis.close();
     } else {
       presence.close();
+      bus.close();
     }
   }
 

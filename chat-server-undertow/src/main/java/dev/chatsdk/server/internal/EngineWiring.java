@@ -4,7 +4,6 @@ import dev.chatsdk.api.port.Authenticator;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.ChatEngine;
-import dev.chatsdk.core.ChatEngineBuilder;
 import dev.chatsdk.core.auth.AccountService;
 import dev.chatsdk.core.auth.JwtAuthenticator;
 import dev.chatsdk.core.auth.JwtTokenIssuer;
@@ -78,26 +77,22 @@ final class EngineWiring implements AutoCloseable {
       PresenceRegistry presence = cluster.presence();
       closeables.add(presence);
       ClusterBus bus = cluster.bus();
-      if (bus != null) {
-        closeables.add(bus);
-      }
+      closeables.add(bus);
       ChatMetrics metrics = new ChatMetrics();
       metrics.bindTo(registry);
-      ChatEngineBuilder builder =
+      ChatEngine engine =
           ChatEngine.builder()
               .userStore(stores.users)
               .conversationStore(stores.conversations)
               .messageStore(stores.messages)
               .authenticator(authenticator)
               .presenceRegistry(presence)
+              .clusterBus(bus)
               .codec(codec)
               .heartbeatInterval(heartbeat)
               .rateLimit(ratePerSecond, rateBurst)
-              .listener(metrics);
-      if (bus != null) {
-        builder.clusterBus(bus);
-      }
-      ChatEngine engine = builder.build();
+              .listener(metrics)
+              .build();
       closeables.add(engine);
       return new EngineWiring(codec, authenticator, issuer, accounts, engine, closeables);
     } catch (RuntimeException e) {

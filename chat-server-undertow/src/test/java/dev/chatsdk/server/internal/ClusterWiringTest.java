@@ -3,15 +3,16 @@ package dev.chatsdk.server.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsdk.core.memory.InMemoryPresenceRegistry;
+import dev.chatsdk.core.memory.InProcessClusterBus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 class ClusterWiringTest {
 
   @Test
-  void withoutRedisTheNodeHasNoBusAndInMemoryPresence() {
+  void withoutRedisTheNodeUsesTheInProcessBusAndPresence() {
     try (ClusterWiring c = ClusterWiring.open(null, "node-a", new SimpleMeterRegistry())) {
-      assertThat(c.bus()).isNull();
+      assertThat(c.bus()).isInstanceOf(InProcessClusterBus.class);
       assertThat(c.presence()).isInstanceOf(InMemoryPresenceRegistry.class);
       assertThat(c.nodeId()).isEqualTo("node-a");
     }
