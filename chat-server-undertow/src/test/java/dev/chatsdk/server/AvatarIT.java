@@ -41,6 +41,31 @@ class AvatarIT {
   }
 
   @Test
+  void deletingTheAvatarRemovesItAndIsIdempotent() throws Exception {
+    JsonNode user = api.signup(Api.unique("avdel"));
+    String token = user.path("token").asText();
+    String id = user.path("user").path("id").asText();
+    Api.Resp put = upload(token, TestImages.jpegWithMetadata(64, 64, "x"), "image/jpeg");
+    assertThat(put.status()).as(put.toString()).isEqualTo(200);
+    assertThat(api.get("/api/users/" + id + "/avatar", token).status()).isEqualTo(200);
+
+    assertThat(api.delete("/api/me/avatar", null).status()).isEqualTo(401);
+    Api.Resp deleted = api.delete("/api/me/avatar", token);
+    assertThat(deleted.status()).as(deleted.toString()).isEqualTo(200);
+    assertThat(deleted.json().path("id").asText()).isEqualTo(id);
+    assertThat(deleted.json().has("avatarId")).isFalse();
+
+    assertThat(api.get("/api/users/" + id + "/avatar", token).status()).isEqualTo(404);
+    JsonNode view = api.get("/api/users/" + id, token).json();
+    assertThat(view.has("avatarId")).isFalse();
+    assertThat(view.has("avatarUrl")).isFalse();
+
+    Api.Resp again = api.delete("/api/me/avatar", token);
+    assertThat(again.status()).as(again.toString()).isEqualTo(200);
+    assertThat(again.json().has("avatarId")).isFalse();
+  }
+
+  @Test
   void uploadIsReencodedAndServedWithExactTypeNosniffAndEtag() throws Exception {
     JsonNode user = api.signup(Api.unique("av"));
     String token = user.path("token").asText();

@@ -199,6 +199,62 @@ class RestApiIT {
   }
 
   @Test
+  void passwordChangeRevokesOldTokensAndClosesSessions() throws Exception {
+    String name = Api.unique("pw");
+    String oldToken = api.signup(name).path("token").asText();
+    try (Ws live = Ws.open(server.webSocketUri(), oldToken)) {
+      live.await("hello", f -> true);
+
+      assertThat(
+              api.put("/api/me/password", null, passwords("correct horse battery", "x")).status())
+          .isEqualTo(401);
+      Resp wrong =
+          api.put("/api/me/password", oldToken, passwords("not my password!", "new horse battery"));
+      assertThat(wrong.status()).as(wrong.toString()).isEqualTo(403);
+      assertThat(wrong.json().path("error").path("code").asText()).isNotEmpty();
+      Resp weak =
+          api.put("/api/me/password", oldToken, passwords("correct horse battery", "short"));
+      assertThat(weak.status()).as(weak.toString()).isEqualTo(422);
+      assertThat(api.put("/api/me/password", oldToken, Map.of()).status()).isEqualTo(400);
+      // the refusals changed nothing
+      assertThat(api.get("/api/auth/me", oldToken).status()).isEqualTo(200);
+
+      Resp changed =
+          api.put(
+              "/api/me/password",
+              oldToken,
+              passwords("correct horse battery", "new horse battery"));
+      assertThat(changed.status()).as(changed.toString()).isEqualTo(200);
+      String newToken = changed.json().path("token").asText();
+      assertThat(newToken).isNotEmpty().isNotEqualTo(oldToken);
+      assertThat(changed.json().path("user").path("username").asText()).isEqualTo(name);
+      assertThat(changed.header("Set-Cookie").orElseThrow()).contains("chat_token=" + newToken);
+
+      assertThat(live.awaitClose()).isEqualTo(4001);
+    }
+    assertThat(api.get("/api/auth/me", oldToken).status()).isEqualTo(401);
+    assertThat(api.get("/api/auth/me", login(name, "new horse battery")).status()).isEqualTo(200);
+    assertThat(
+            api.post(
+                    "/api/auth/login",
+                    null,
+                    Map.of("username", name, "password", "correct horse battery"))
+                .status())
+        .isEqualTo(401);
+  }
+
+  private static Map<String, String> passwords(String current, String next) {
+    return Map.of("currentPassword", current, "newPassword", next);
+  }
+
+  /** Logs in and returns the token. */
+  private static String login(String name, String password) {
+    Resp login = api.post("/api/auth/login", null, Map.of("username", name, "password", password));
+    assertThat(login.status()).as(login.toString()).isEqualTo(200);
+    return login.json().path("token").asText();
+  }
+
+  @Test
   void profileUpdate() {
     String token = api.signup(Api.unique("pr")).path("token").asText();
     Resp r = api.put("/api/me/profile", token, Map.of("displayName", "New Name"));
