@@ -7,7 +7,7 @@
 # BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default);
 # BENCH_DURABLE=embedded|memory|both selects the stores of the durable scenario; BENCH_WARMUP=S sets
 # the warm-up seconds at the second rate; BENCH_SERVER_JVM_OPTS / BENCH_GEN_OPTS add JVM options to
-# the server / the generator (see docs/BENCHMARKS.md).
+# the server / the generator; BENCH_SERVER_JAVA picks the server's java (see docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then

@@ -60,7 +60,8 @@ final class OurServerPeer extends ProcessPeer {
     if (inMemory) {
       env.put("CHAT_STORE", "memory");
     }
-    List<String> cmd = new ArrayList<>(List.of("java"));
+    String java = System.getenv().getOrDefault("BENCH_SERVER_JAVA", "java");
+    List<String> cmd = new ArrayList<>(List.of(java));
     String extra = System.getenv("BENCH_SERVER_JVM_OPTS");
     List<String> extras =
         extra == null || extra.isBlank() ? List.of() : List.of(extra.trim().split("\\s+"));
