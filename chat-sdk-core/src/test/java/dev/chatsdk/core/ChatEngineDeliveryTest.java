@@ -163,12 +163,14 @@ class ChatEngineDeliveryTest {
     fx.user("a");
     fx.user("b");
     Conversation d = fx.direct("a", "b");
+    // two tabs of the same user: their sends are independent, so the second can finish first
     Client a = fx.connect(engine, "a");
+    Client otherTab = fx.connect(engine, "a");
     Client b = fx.connect(engine, "b");
 
     a.sendMessage(d.id(), "slow", "first");
-    a.sendMessage(d.id(), "fast", "second");
-    Map<String, Object> ack = a.await("ack");
+    otherTab.sendMessage(d.id(), "fast", "second");
+    Map<String, Object> ack = otherTab.await("ack");
     assertThat(ack.get("clientMsgId")).isEqualTo("fast");
     sleep(50);
     assertThat(b.frames("message")).isEmpty();
@@ -176,6 +178,33 @@ class ChatEngineDeliveryTest {
     b.awaitCount("message", 2);
     assertThat(b.bodies(d.id())).containsExactly("first", "second");
     assertThat(b.counters(d.id())).containsExactly(1L, 2L);
+  }
+
+  @Test
+  void oneConnectionsPipelinedSendsAreStoredAndAckedInArrivalOrder() {
+    CountDownLatch release = new CountDownLatch(1);
+    MessageStore store = delayingFirstAppend(fx.messages, release);
+    ChatEngine engine = fx.engine(b -> b.messageStore(store));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+
+    a.sendMessage(d.id(), "k1", "first");
+    a.sendMessage(d.id(), "k2", "second");
+    a.sendMessage(d.id(), "k3", "third");
+    sleep(50);
+    // the second send waits for the first: nothing is stored or acknowledged out of order
+    assertThat(a.frames("ack")).isEmpty();
+    assertThat(b.frames("message")).isEmpty();
+    release.countDown();
+    a.awaitCount("ack", 3);
+    assertThat(a.frames("ack").stream().map(f -> f.get("clientMsgId")))
+        .containsExactly("k1", "k2", "k3");
+    b.awaitCount("message", 3);
+    assertThat(b.bodies(d.id())).containsExactly("first", "second", "third");
+    assertThat(b.counters(d.id())).containsExactly(1L, 2L, 3L);
   }
 
   @Test

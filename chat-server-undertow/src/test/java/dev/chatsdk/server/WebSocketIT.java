@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +110,39 @@ class WebSocketIT {
 
       alice.send(Map.of("type", "ping", "ref", "p1"));
       assertThat(alice.await("pong").path("ref").asText()).isEqualTo("p1");
+    }
+  }
+
+  @Test
+  void aBurstOfSendsIsAckedAndDeliveredCompletelyAndInOrder() {
+    // the server reads many of these frames per socket read, and its writes of acks and echoes
+    // to the same socket are coalesced: nothing may be lost or reordered by that
+    int burst = 40; // the default rate limit's burst
+    Pair p = pair();
+    try (Ws alice = Ws.open(ws, p.ta());
+        Ws bob = Ws.open(ws, p.tb())) {
+      alice.await("hello");
+      bob.await("hello");
+      for (int i = 0; i < burst; i++) {
+        alice.send(send(p.cid(), "burst-" + i, "message " + i));
+      }
+      long lastAckSeq = 0;
+      for (int i = 0; i < burst; i++) {
+        JsonNode ack = alice.await("ack");
+        assertThat(ack.path("clientMsgId").asText()).isEqualTo("burst-" + i);
+        assertThat(ack.path("seq").asLong()).isGreaterThan(lastAckSeq);
+        lastAckSeq = ack.path("seq").asLong();
+      }
+      for (Ws member : List.of(alice, bob)) {
+        long lastSeq = 0;
+        for (int i = 0; i < burst; i++) {
+          JsonNode m = member.await("message").path("message");
+          assertThat(m.path("body").asText()).isEqualTo("message " + i);
+          assertThat(m.path("seq").asLong()).isGreaterThan(lastSeq);
+          lastSeq = m.path("seq").asLong();
+        }
+        assertThat(lastSeq).isEqualTo(lastAckSeq);
+      }
     }
   }
 

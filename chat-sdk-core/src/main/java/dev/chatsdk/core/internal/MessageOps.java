@@ -92,6 +92,22 @@ final class MessageOps {
       listener.messageRejected(e.code());
       return CompletableFuture.failedFuture(e);
     }
+    if (session != null) {
+      // a connection's sends are stored one after another, in the order they arrived
+      return session.afterPreviousSend(
+          () -> store(principal, session, conversationId, clientMsgId, body));
+    }
+    return store(principal, null, conversationId, clientMsgId, body);
+  }
+
+  /** Runs the policies on a validated send, appends it and announces it. */
+  private CompletableFuture<AppendResult> store(
+      Principal principal,
+      @Nullable Session session,
+      String conversationId,
+      String clientMsgId,
+      String body) {
+    String userId = principal.userId();
     return engine
         .conversations
         .memberConversation(userId, conversationId)

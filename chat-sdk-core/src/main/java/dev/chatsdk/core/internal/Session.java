@@ -68,6 +68,9 @@ final class Session implements ChatSession {
   private @Nullable CompletableFuture<Boolean> presenceLease;
   private int closeCode;
 
+  /** Completes when the last send handed to {@link #afterPreviousSend} has completed. */
+  private CompletableFuture<Void> sendTail = CompletableFuture.completedFuture(null);
+
   Session(String id, Principal principal, ClientConnection connection, DefaultChatEngine engine) {
     this.id = id;
     this.principal = principal;
@@ -141,6 +144,45 @@ final class Session implements ChatSession {
         }
       }
       engine.frames.handleText(this, text);
+    }
+  }
+
+  /**
+   * Starts a send once the previous send of this connection has completed (stored, refused or
+   * failed), so that sends pipelined by a client are stored, numbered and acknowledged in the order
+   * they arrived. The send runs on the calling thread when nothing is pending, else on the thread
+   * that completes the previous one; it is never started under this session's monitor.
+   */
+  <T> CompletableFuture<T> afterPreviousSend(
+      java.util.function.Supplier<CompletableFuture<T>> send) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> previous;
+    synchronized (this) {
+      previous = sendTail;
+      sendTail = mine;
+    }
+    CompletableFuture<T> inner =
+        previous.isDone() ? start(send) : previous.thenCompose(v -> start(send));
+    // the caller's reactions (the ack) run before the next send may start
+    CompletableFuture<T> result = new CompletableFuture<>();
+    inner.whenComplete(
+        (r, e) -> {
+          if (e != null) {
+            result.completeExceptionally(e);
+          } else {
+            result.complete(r);
+          }
+          mine.complete(null);
+        });
+    return result;
+  }
+
+  private static <T> CompletableFuture<T> start(
+      java.util.function.Supplier<CompletableFuture<T>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
     }
   }
 

@@ -68,7 +68,8 @@ final class UndertowConnection implements ClientConnection {
       callback.completed(new ClosedChannelException());
       return;
     }
-    if (!batched && channel.getIoThread() == Thread.currentThread()) {
+    // the thread test comes first: only the IO thread reads or writes batched
+    if (channel.getIoThread() == Thread.currentThread() && !batched) {
       batched = true;
       channel.setRequireExplicitFlush(true);
       FlushBatch.current().add(this, channel.getIoThread());
