@@ -158,10 +158,7 @@ class ChatEngineDeliveryTest {
   @Test
   void messagesArriveInCounterOrderEvenWhenAppendsCompleteOutOfOrder() {
     CountDownLatch release = new CountDownLatch(1);
-    MessageStore store = delayingFirstAppend(fx.messages, release);
-    ChatEngine engine = fx.engine(b -> b.messageStore(store));
-    fx.user("a");
-    fx.user("b");
+    ChatEngine engine = engineWithSlowFirstAppend(release);
     Conversation d = fx.direct("a", "b");
     // two tabs of the same user: their sends are independent, so the second can finish first
     Client a = fx.connect(engine, "a");
@@ -183,10 +180,7 @@ class ChatEngineDeliveryTest {
   @Test
   void oneConnectionsPipelinedSendsAreStoredAndAckedInArrivalOrder() {
     CountDownLatch release = new CountDownLatch(1);
-    MessageStore store = delayingFirstAppend(fx.messages, release);
-    ChatEngine engine = fx.engine(b -> b.messageStore(store));
-    fx.user("a");
-    fx.user("b");
+    ChatEngine engine = engineWithSlowFirstAppend(release);
     Conversation d = fx.direct("a", "b");
     Client a = fx.connect(engine, "a");
     Client b = fx.connect(engine, "b");
@@ -532,6 +526,15 @@ class ChatEngineDeliveryTest {
   }
 
   /** A message store whose first append is stored at once but completes only after the latch. */
+  /** An engine whose first append completes only after {@code release}, with users a and b. */
+  private ChatEngine engineWithSlowFirstAppend(CountDownLatch release) {
+    MessageStore store = delayingFirstAppend(fx.messages, release);
+    ChatEngine engine = fx.engine(b -> b.messageStore(store));
+    fx.user("a");
+    fx.user("b");
+    return engine;
+  }
+
   static MessageStore delayingFirstAppend(MessageStore delegate, CountDownLatch release) {
     AtomicBoolean first = new AtomicBoolean(true);
     return decorate(
