@@ -68,8 +68,11 @@ final class Session implements ChatSession {
   private @Nullable CompletableFuture<Boolean> presenceLease;
   private int closeCode;
 
-  /** Completes when the last send handed to {@link #afterPreviousSend} has completed. */
-  private CompletableFuture<Void> sendTail = CompletableFuture.completedFuture(null);
+  /**
+   * Completes when the last send that did not finish at once has completed; null when none is
+   * pending. Written only by the frame-handling sequence of this session (one frame at a time).
+   */
+  private volatile @Nullable CompletableFuture<Void> sendTail;
 
   Session(String id, Principal principal, ClientConnection connection, DefaultChatEngine engine) {
     this.id = id;
@@ -150,20 +153,29 @@ final class Session implements ChatSession {
   /**
    * Starts a send once the previous send of this connection has completed (stored, refused or
    * failed), so that sends pipelined by a client are stored, numbered and acknowledged in the order
-   * they arrived. The send runs on the calling thread when nothing is pending, else on the thread
-   * that completes the previous one; it is never started under this session's monitor.
+   * they arrived. Called by the frame-handling sequence (one frame at a time). When nothing is
+   * pending the send runs at once on the calling thread, and a send that completes at once leaves
+   * nothing to wait for; otherwise it runs on the thread that completes the previous one, after
+   * that one's reactions (its ack). Never runs a send under this session's monitor.
    */
   <T> CompletableFuture<T> afterPreviousSend(
       java.util.function.Supplier<CompletableFuture<T>> send) {
-    CompletableFuture<Void> mine = new CompletableFuture<>();
-    CompletableFuture<Void> previous;
-    synchronized (this) {
-      previous = sendTail;
-      sendTail = mine;
+    CompletableFuture<Void> previous = sendTail;
+    if (previous == null || previous.isDone()) {
+      CompletableFuture<T> now = start(send);
+      if (now.isDone()) {
+        sendTail = null;
+        return now;
+      }
+      return waitFor(now);
     }
-    CompletableFuture<T> inner =
-        previous.isDone() ? start(send) : previous.thenCompose(v -> start(send));
-    // the caller's reactions (the ack) run before the next send may start
+    return waitFor(previous.thenCompose(v -> start(send)));
+  }
+
+  /** Makes {@code inner} the send the next one waits for; its reactions run before the next. */
+  private <T> CompletableFuture<T> waitFor(CompletableFuture<T> inner) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    sendTail = mine;
     CompletableFuture<T> result = new CompletableFuture<>();
     inner.whenComplete(
         (r, e) -> {
