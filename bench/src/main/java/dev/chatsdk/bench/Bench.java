@@ -377,11 +377,6 @@ public final class Bench {
     }
   }
 
-  /**
-   * Warms the peer up on the scenario's path before any step is measured: the lowest rate, then
-   * (full mode) the second rate for long enough that a JIT compiler has compiled the hot path and
-   * does not compete for the server's core during the measured steps. Every peer gets the same.
-   */
   /** The stores the durable scenario runs on: BENCH_DURABLE=embedded|memory|both (default). */
   private static boolean[] durablePeers() {
     String which = System.getProperty("bench.durable", "both");
@@ -392,6 +387,11 @@ public final class Bench {
     };
   }
 
+  /**
+   * Warms the peer up on the scenario's path before any step is measured: the lowest rate, then
+   * (full mode) the second rate for long enough that a JIT compiler has compiled the hot path and
+   * does not compete for the server's core during the measured steps. Every peer gets the same.
+   */
   private void warmUp(Load load, List<Load.Send> plan, double[] rates) throws InterruptedException {
     load.run(plan, rates[0], Duration.ofSeconds(s.quick() ? 1 : 3), false);
     if (!s.quick()) {

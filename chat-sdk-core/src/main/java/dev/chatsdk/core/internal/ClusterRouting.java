@@ -6,6 +6,9 @@ import dev.chatsdk.api.ReadMarker;
 import dev.chatsdk.api.event.ServerFrame;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.api.port.Frame;
+import dev.chatsdk.core.protocol.ProtocolCodec;
+import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -44,17 +47,16 @@ final class ClusterRouting implements ClusterBus.Listener {
   }
 
   /** {@code {"node":"<id>",} as the codec encodes it, the start of every event of that node. */
-  static byte[] ownPrefix(dev.chatsdk.core.protocol.ProtocolCodec codec, String nodeId) {
-    byte[] object = codec.toJson(java.util.Map.of("node", nodeId));
-    byte[] prefix = java.util.Arrays.copyOf(object, object.length);
-    prefix[prefix.length - 1] = ',';
+  static byte[] ownPrefix(ProtocolCodec codec, String nodeId) {
+    byte[] prefix = codec.toJson(Map.of("node", nodeId));
+    prefix[prefix.length - 1] = ','; // the closing brace
     return prefix;
   }
 
   /** Whether a payload starts with {@code prefix}. */
   static boolean startsWith(byte[] payload, byte[] prefix) {
     return payload.length > prefix.length
-        && java.util.Arrays.equals(payload, 0, prefix.length, prefix, 0, prefix.length);
+        && Arrays.equals(payload, 0, prefix.length, prefix, 0, prefix.length);
   }
 
   /** Subscribes to the global user topic, if there is a bus. */

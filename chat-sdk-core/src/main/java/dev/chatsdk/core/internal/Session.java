@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -158,18 +159,17 @@ final class Session implements ChatSession {
    * nothing to wait for; otherwise it runs on the thread that completes the previous one, after
    * that one's reactions (its ack). Never runs a send under this session's monitor.
    */
-  <T> CompletableFuture<T> afterPreviousSend(
-      java.util.function.Supplier<CompletableFuture<T>> send) {
+  <T> CompletableFuture<T> afterPreviousSend(Supplier<CompletableFuture<T>> send) {
     CompletableFuture<Void> previous = sendTail;
     if (previous == null || previous.isDone()) {
-      CompletableFuture<T> now = start(send);
+      CompletableFuture<T> now = Engines.call(send);
       if (now.isDone()) {
         sendTail = null;
         return now;
       }
       return waitFor(now);
     }
-    return waitFor(previous.thenCompose(v -> start(send)));
+    return waitFor(previous.thenCompose(v -> Engines.call(send)));
   }
 
   /** Makes {@code inner} the send the next one waits for; its reactions run before the next. */
@@ -187,15 +187,6 @@ final class Session implements ChatSession {
           mine.complete(null);
         });
     return result;
-  }
-
-  private static <T> CompletableFuture<T> start(
-      java.util.function.Supplier<CompletableFuture<T>> send) {
-    try {
-      return send.get();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
   }
 
   // ---------------------------------------------------------------- lifecycle

@@ -28,6 +28,7 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -125,15 +126,29 @@ public final class ProtocolCodec {
    */
   public Frame encode(ServerFrame frame) {
     Objects.requireNonNull(frame, "frame");
+    return Frame.ofUtf8(
+        write(g -> WireSerializers.writeFrame(frame, g), () -> "frame " + frame.type()));
+  }
+
+  /** Writes with a generator into the per-thread buffer and returns exactly the bytes written. */
+  private byte[] write(Body body, Supplier<String> what) {
     Output out = Output.acquire();
     try (JsonGenerator g = factory.createGenerator(out.bytes)) {
-      WireSerializers.writeFrame(frame, g);
+      body.writeTo(g);
+    } catch (ChatException e) {
+      out.release();
+      throw e;
     } catch (IOException | RuntimeException e) {
       out.release();
-      throw new ChatException(
-          ErrorCode.INTERNAL, "frame " + frame.getClass().getSimpleName() + ": not encodable", e);
+      throw new ChatException(ErrorCode.INTERNAL, what.get() + ": not encodable", e);
     }
-    return Frame.ofUtf8(out.take());
+    return out.take();
+  }
+
+  /** What {@link #write} writes. */
+  @FunctionalInterface
+  private interface Body {
+    void writeTo(JsonGenerator g) throws IOException;
   }
 
   /**
@@ -176,18 +191,7 @@ public final class ProtocolCodec {
    */
   public byte[] toJson(Object value) {
     Objects.requireNonNull(value, "value");
-    Output out = Output.acquire();
-    try (JsonGenerator g = factory.createGenerator(out.bytes)) {
-      mapper.writeValue(g, value);
-    } catch (IOException e) {
-      out.release();
-      throw new ChatException(
-          ErrorCode.INTERNAL, "value of " + value.getClass().getName() + ": not encodable", e);
-    } catch (RuntimeException e) {
-      out.release();
-      throw e;
-    }
-    return out.take();
+    return write(g -> mapper.writeValue(g, value), () -> "value of " + value.getClass().getName());
   }
 
   /**

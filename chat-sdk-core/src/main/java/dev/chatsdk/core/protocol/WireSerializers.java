@@ -18,6 +18,7 @@ import dev.chatsdk.api.User;
 import dev.chatsdk.api.event.ConversationSummary;
 import dev.chatsdk.api.event.ServerFrame;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -81,7 +82,7 @@ final class WireSerializers {
     b[19] = '.';
     digits(b, 20, millis, 3);
     b[23] = 'Z';
-    return new String(b, java.nio.charset.StandardCharsets.ISO_8859_1);
+    return new String(b, StandardCharsets.ISO_8859_1);
   }
 
   private static void digits(byte[] b, int at, int value, int width) {

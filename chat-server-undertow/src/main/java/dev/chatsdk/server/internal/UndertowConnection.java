@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.xnio.IoUtils;
 
 /**
@@ -29,9 +31,10 @@ import org.xnio.IoUtils;
  * gathering write instead of one system call each. A send from any other thread flushes as usual
  * (through the IO thread).
  *
- * <p>Thread-safe: {@link #send} and {@link #close} may be called from any thread; {@link #batched}
- * is confined to the IO thread. States: OPEN -> CLOSING (close frame sent; the socket is dropped if
- * the peer does not answer within {@value #CLOSE_GRACE_MS} ms) -> CLOSED.
+ * <p>Thread-safe: {@link #send} and {@link #close} may be called from any thread; the channel's
+ * explicit-flush flag, which marks a connection in its batch, is set only on its IO thread. States:
+ * OPEN -> CLOSING (close frame sent; the socket is dropped if the peer does not answer within
+ * {@value #CLOSE_GRACE_MS} ms) -> CLOSED.
  */
 final class UndertowConnection implements ClientConnection {
   static final long CLOSE_GRACE_MS = 2000;
@@ -42,9 +45,6 @@ final class UndertowConnection implements ClientConnection {
   private final @Nullable String clientAddress;
   private final AtomicBoolean closing = new AtomicBoolean();
   private volatile long lastReceivedNanos = System.nanoTime();
-
-  /** Whether frames wait in this IO thread's batch; read and written on the IO thread only. */
-  private boolean batched;
 
   UndertowConnection(WebSocketChannel channel, @Nullable String clientAddress) {
     this.channel = channel;
@@ -68,9 +68,8 @@ final class UndertowConnection implements ClientConnection {
       callback.completed(new ClosedChannelException());
       return;
     }
-    // the thread test comes first: only the IO thread reads or writes batched
-    if (channel.getIoThread() == Thread.currentThread() && !batched) {
-      batched = true;
+    // explicit flush on = the connection is in its IO thread's batch; only that thread sets it
+    if (channel.getIoThread() == Thread.currentThread() && !channel.isRequireExplicitFlush()) {
       channel.setRequireExplicitFlush(true);
       FlushBatch.current().add(this, channel.getIoThread());
     }
@@ -92,7 +91,6 @@ final class UndertowConnection implements ClientConnection {
 
   /** Writes what was queued while batching; on the IO thread. */
   private void flushBatched() {
-    batched = false;
     channel.setRequireExplicitFlush(false);
     channel.flush();
   }
@@ -104,7 +102,7 @@ final class UndertowConnection implements ClientConnection {
   static final class FlushBatch implements Runnable {
     private static final ThreadLocal<FlushBatch> PER_THREAD =
         ThreadLocal.withInitial(FlushBatch::new);
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(FlushBatch.class);
+    private static final Logger log = LoggerFactory.getLogger(FlushBatch.class);
 
     private ArrayList<UndertowConnection> pending = new ArrayList<>();
     private ArrayList<UndertowConnection> spare = new ArrayList<>();
