@@ -6,8 +6,11 @@
 # BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds;
 # BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default);
 # BENCH_DURABLE=embedded|memory|both selects the stores of the durable scenario; BENCH_WARMUP=S sets
-# the warm-up seconds at the second rate; BENCH_SERVER_JVM_OPTS / BENCH_GEN_OPTS add JVM options to
-# the server / the generator; BENCH_SERVER_JAVA picks the server's java (see docs/BENCHMARKS.md).
+# the warm-up seconds at the second rate; BENCH_JIT_WAIT=S caps the extra warm-up until a JVM peer's
+# JIT is quiet (90); BENCH_SERVER_JVM_OPTS / BENCH_GEN_OPTS add JVM options to the server / the
+# generator (a -XX:+Use*GC option replaces the default collector, ZGC for the generator, whose own
+# pauses would otherwise show up as server latency); BENCH_SERVER_JAVA picks the server's java (see
+# docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
@@ -19,6 +22,8 @@ mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=target/class
 cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.txt)"
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
-exec "${pin[@]}" java -Xmx2g ${BENCH_GEN_OPTS:-} ${BENCH_WARMUP:+-Dbench.warmup="$BENCH_WARMUP"} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+gen_gc=(-XX:+UseZGC)
+if [[ "${BENCH_GEN_OPTS:-}" =~ -XX:\+Use[A-Za-z]+GC ]]; then gen_gc=(); fi
+exec "${pin[@]}" java "${gen_gc[@]}" -Xmx2g ${BENCH_GEN_OPTS:-} ${BENCH_WARMUP:+-Dbench.warmup="$BENCH_WARMUP"} ${BENCH_JIT_WAIT:+-Dbench.jitWait="$BENCH_JIT_WAIT"} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
   ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} ${BENCH_SCENARIOS:+-Dbench.scenarios="$BENCH_SCENARIOS"} ${BENCH_DURABLE:+-Dbench.durable="$BENCH_DURABLE"} \
   -cp "$cp" dev.chatsdk.bench.Bench "$@"

@@ -36,6 +36,9 @@ public final class Bench {
   /** How many users without conversations the storm and idle scenarios connect as. */
   private static final int LONERS = 100;
 
+  /** JIT seconds per 5 s warm-up slice below which a JVM's compilers count as quiet. */
+  private static final double JIT_QUIET_SECONDS = 0.1;
+
   record Settings(
       boolean quick,
       int rounds,
@@ -155,7 +158,7 @@ public final class Bench {
   private void runPeer(Peer peer, int round) throws Exception {
     System.out.printf(Locale.ROOT, "round %d: %s%n", round + 1, peer.name());
     try (peer;
-        Load load = new Load(peer, 1)) {
+        Load load = new Load(peer)) {
       peer.start(serverCpus);
       int userCount = Math.max(2 * s.pairs(), s.groupSize());
       long t0 = System.nanoTime();
@@ -215,7 +218,7 @@ public final class Bench {
       plan.add(new Load.Send(clients.get(2 * i), pairConv.get(i), recipients));
       plan.add(new Load.Send(clients.get(2 * i + 1), pairConv.get(i), recipients));
     }
-    warmUp(load, plan, s.oneToOneRates());
+    warmUp(peer, load, plan, s.oneToOneRates());
     double best = 0;
     for (double rate : s.oneToOneRates()) {
       Load.Step st = load.run(plan, rate, s.step(), false);
@@ -254,7 +257,7 @@ public final class Bench {
     settle(peer);
     int recipients = peer instanceof FloorPeer ? members.size() - 1 : members.size();
     List<Load.Send> plan = List.of(new Load.Send(clients.get(0), group, recipients));
-    warmUp(load, plan, s.fanoutRates());
+    warmUp(peer, load, plan, s.fanoutRates());
     double best = 0;
     double cpuPerDelivery = Double.NaN;
     for (double rate : s.fanoutRates()) {
@@ -336,7 +339,7 @@ public final class Bench {
       OurServerPeer peer = new OurServerPeer(jar, inMemory);
       System.out.printf(Locale.ROOT, "round %d: durable send, %s%n", round + 1, peer.name());
       try (peer;
-          Load load = new Load(peer, 1)) {
+          Load load = new Load(peer)) {
         peer.start(serverCpus);
         List<BenchUser> users = peer.users(2 * Math.min(s.pairs(), 100));
         List<BenchUser> all = new ArrayList<>();
@@ -354,7 +357,7 @@ public final class Bench {
         for (int i = 0; i < clients.size(); i++) {
           plan.add(new Load.Send(clients.get(i), conv.get(i / 2), 2));
         }
-        warmUp(load, plan, s.durableRates());
+        warmUp(peer, load, plan, s.durableRates());
         double best = 0;
         double ackP99 = Double.NaN;
         for (double rate : s.durableRates()) {
@@ -389,15 +392,41 @@ public final class Bench {
 
   /**
    * Warms the peer up on the scenario's path before any step is measured: the lowest rate, then
-   * (full mode) the second rate for long enough that a JIT compiler has compiled the hot path and
-   * does not compete for the server's core during the measured steps. Every peer gets the same.
+   * (full mode) the second rate for {@code bench.warmup} seconds (8 by default), the same for every
+   * peer. A JVM peer then goes on at that rate, in 5 s slices, until its JIT compilers are quiet
+   * (less than {@value #JIT_QUIET_SECONDS} s of compiling in the last slice), for at most {@code
+   * bench.jitWait} seconds (90 by default): otherwise the compiler competes with the server for its
+   * one core during the measured steps, and what is measured is the start-up. Node has no such
+   * counter; its own JIT settles within the fixed warm-up (its CPU per message is flat by then).
    */
-  private void warmUp(Load load, List<Load.Send> plan, double[] rates) throws InterruptedException {
+  private void warmUp(Peer peer, Load load, List<Load.Send> plan, double[] rates)
+      throws InterruptedException {
     load.run(plan, rates[0], Duration.ofSeconds(s.quick() ? 1 : 3), false);
-    if (!s.quick()) {
-      load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 8)), false);
-      Thread.sleep(1000);
+    if (s.quick()) {
+      return;
     }
+    load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 8)), false);
+    double jit = peer.proc().jitSeconds();
+    long waitedMillis = 0;
+    long capMillis = Long.getLong("bench.jitWait", 90) * 1000;
+    while (!Double.isNaN(jit) && waitedMillis < capMillis) {
+      load.run(plan, rates[1], Duration.ofSeconds(5), false);
+      waitedMillis += 5000;
+      double now = peer.proc().jitSeconds();
+      boolean quiet = now - jit < JIT_QUIET_SECONDS;
+      jit = now;
+      if (quiet) {
+        break;
+      }
+    }
+    if (waitedMillis > 0) {
+      System.out.printf(
+          Locale.ROOT,
+          "  warm-up: %d s more until the JIT was quiet (%.1f s of compiling in all)%n",
+          waitedMillis / 1000,
+          jit);
+    }
+    Thread.sleep(1000);
   }
 
   private static void settle(Peer peer) throws InterruptedException {

@@ -21,6 +21,19 @@ final class EventLoop implements Executor, AutoCloseable {
   private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private volatile boolean running = true;
+  private Pacer pacer; // confined to the loop thread
+
+  /**
+   * Work on a schedule, run on the loop thread between reads: sends what is due and says when the
+   * next item is due.
+   */
+  interface Pacer {
+    /**
+     * Runs every item due at or before {@code now}; returns the {@link System#nanoTime()} of the
+     * next one, or {@link Long#MAX_VALUE} when the schedule is done.
+     */
+    long runDue(long now);
+  }
 
   EventLoop(String name) {
     try {
@@ -62,10 +75,19 @@ final class EventLoop implements Executor, AutoCloseable {
         });
   }
 
+  /**
+   * Runs {@code p} on this loop until its schedule is done; the loop waits for the next due item in
+   * the selector (spinning on {@code selectNow} for the last millisecond), so sends and reads share
+   * one thread and no send costs a cross-thread wake-up.
+   */
+  void pace(Pacer p) {
+    execute(() -> pacer = p);
+  }
+
   private void run() {
     while (running) {
       try {
-        selector.select(100);
+        select();
         wakeupPending.set(false);
         Runnable task;
         while ((task = tasks.poll()) != null) {
@@ -100,6 +122,25 @@ final class EventLoop implements Executor, AutoCloseable {
           throw new UncheckedIOException(e);
         }
       }
+    }
+  }
+
+  private void select() throws IOException {
+    if (pacer == null) {
+      selector.select(100);
+      return;
+    }
+    long next = pacer.runDue(System.nanoTime());
+    if (next == Long.MAX_VALUE) {
+      pacer = null;
+      selector.selectNow();
+      return;
+    }
+    long waitMillis = (next - System.nanoTime()) / 1_000_000 - 1;
+    if (waitMillis > 0) {
+      selector.select(waitMillis);
+    } else {
+      selector.selectNow();
     }
   }
 

@@ -17,7 +17,13 @@ import org.HdrHistogram.Recorder;
  */
 final class Load implements AutoCloseable {
   final Peer peer;
-  private final EventLoop[] loops;
+
+  /**
+   * The one generator thread: it reads, and it sends on schedule (so a send never waits on a second
+   * generator thread for the core).
+   */
+  private final EventLoop loop = new EventLoop("gen");
+
   private final long base = System.nanoTime();
   private final Recorder delivery = new Recorder(3);
   private final Recorder ack = new Recorder(3);
@@ -26,14 +32,9 @@ final class Load implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private volatile long stepStart = Long.MAX_VALUE;
-  private int next;
 
-  Load(Peer peer, int loops) {
+  Load(Peer peer) {
     this.peer = peer;
-    this.loops = new EventLoop[loops];
-    for (int i = 0; i < loops; i++) {
-      this.loops[i] = new EventLoop("gen-" + i);
-    }
   }
 
   /** One generator-side session. */
@@ -123,11 +124,11 @@ final class Load implements AutoCloseable {
       return open && !connection.isClosed();
     }
 
+    /** Sends one message; called on the loop thread by the pacer. */
     void send(String conversationId, long scheduled, int serial) {
-      String frame =
+      connection.sendText(
           peer.sendFrame(
-              conversationId, Integer.toString(serial), scheduled - base, "t=" + scheduled);
-      connection.loop().execute(() -> connection.sendText(frame));
+              conversationId, Integer.toString(serial), scheduled - base, "t=" + scheduled));
     }
 
     void close() {
@@ -153,7 +154,7 @@ final class Load implements AutoCloseable {
       Client c = new Client(users.get(i), conversations.get(i));
       clients.add(c);
       c.permits = permits;
-      loops[next++ % loops.length].connect(peer.address(), c.connection);
+      loop.connect(peer.address(), c.connection);
     }
     for (Client c : clients) {
       if (!c.ready.await(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)
@@ -213,28 +214,41 @@ final class Load implements AutoCloseable {
     ack.reset();
     stepStart = start;
     Histogram lag = new Histogram(3);
-    long expected = 0;
+    long[] expected = {0};
     double cpu0 = peer.proc().cpuSeconds();
-    for (long i = 0; i < n; i++) {
-      long t = start + (long) (i * 1e9 / rate);
-      long now;
-      while ((now = System.nanoTime()) < t) {
-        long wait = t - now;
-        if (wait > 200_000) {
-          LockSupport.parkNanos(wait - 100_000);
-        } else {
-          Thread.onSpinWait();
-        }
-      }
-      lag.recordValue(now - t);
-      Send s = plan.get((int) (i % plan.size()));
-      expected += s.recipients();
-      s.from().send(s.conversationId(), t, (int) i);
+    CountDownLatch sent = new CountDownLatch(1);
+    loop.pace(
+        new EventLoop.Pacer() {
+          private long i;
+
+          @Override
+          public long runDue(long now) {
+            long t = start + (long) (i * 1e9 / rate);
+            while (i < n && t <= now) {
+              lag.recordValue(now - t);
+              Send s = plan.get((int) (i % plan.size()));
+              expected[0] += s.recipients();
+              s.from().send(s.conversationId(), t, (int) i);
+              i++;
+              t = start + (long) (i * 1e9 / rate);
+            }
+            if (i < n) {
+              return t;
+            }
+            sent.countDown();
+            return Long.MAX_VALUE;
+          }
+        });
+    try {
+      sent.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending", e);
     }
     long sendEnd = System.nanoTime();
     long drainDeadline = sendEnd + TimeUnit.SECONDS.toNanos(5);
     while (System.nanoTime() < drainDeadline
-        && (delivered.get() < expected || (expectAcks && acked.get() < n))) {
+        && (delivered.get() < expected[0] || (expectAcks && acked.get() < n))) {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     double cpu = peer.proc().cpuSeconds() - cpu0;
@@ -242,7 +256,7 @@ final class Load implements AutoCloseable {
     return new Step(
         rate,
         n,
-        expected,
+        expected[0],
         delivered.get(),
         delivery.getIntervalHistogram(),
         ack.getIntervalHistogram(),
@@ -254,8 +268,6 @@ final class Load implements AutoCloseable {
 
   @Override
   public void close() {
-    for (EventLoop l : loops) {
-      l.close();
-    }
+    loop.close();
   }
 }

@@ -117,6 +117,23 @@ final class Proc implements AutoCloseable {
     }
   }
 
+  /**
+   * For a JVM: the seconds its JIT compilers have spent so far (the {@code java.ci.totalTime}
+   * performance counter, via jcmd); NaN when there is no such counter (not a JVM, or jcmd failed).
+   */
+  double jitSeconds() {
+    try {
+      String counters = run("jcmd", Long.toString(pid()), "PerfCounter.print");
+      Matcher time = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);
+      Matcher hz = Pattern.compile("sun\\.os\\.hrt\\.frequency=(\\d+)").matcher(counters);
+      return time.find() && hz.find()
+          ? Long.parseLong(time.group(1)) / (double) Long.parseLong(hz.group(1))
+          : Double.NaN;
+    } catch (IOException | InterruptedException | NumberFormatException e) {
+      return Double.NaN;
+    }
+  }
+
   private static String run(String... cmd) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
