@@ -8,11 +8,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.User;
+import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.core.EngineFixture.Client;
 import dev.chatsdk.core.memory.InMemoryPresenceRegistry;
 import dev.chatsdk.core.memory.InProcessClusterBus;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -94,5 +97,45 @@ class ChatEngineClusterTest {
         b.await(f -> "presence".equals(f.get("type")) && Boolean.FALSE.equals(f.get("online")));
     assertThat(offline.get("userId")).isEqualTo("a");
     assertThat(join(node2.presence(List.of("a"))).get("a").online()).isFalse();
+  }
+
+  @Test
+  void aNodePublishesAConversationsEventsOnlyWhileAnotherNodeListensToIt() {
+    InProcessClusterBus shared = new InProcessClusterBus();
+    fx.closeables.add(shared);
+    List<String> published = new CopyOnWriteArrayList<>();
+    ClusterBus counting =
+        new ClusterBus() {
+          @Override
+          public CompletionStage<Void> publish(String topic, byte[] payload) {
+            published.add(topic);
+            return shared.publish(topic, payload);
+          }
+
+          @Override
+          public CompletionStage<Subscription> subscribe(String topic, Listener listener) {
+            return shared.subscribe(topic, listener);
+          }
+
+          @Override
+          public boolean mayReachOthers(String topic, Listener own) {
+            return shared.mayReachOthers(topic, own);
+          }
+        };
+    ChatEngine alone = fx.engine(b -> b.clusterBus(counting).nodeId("n3"));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(alone, "a");
+    a.sendMessage(d.id(), "k1", "while alone");
+    a.awaitCount("message", 1);
+    assertThat(published).doesNotContain("c:" + d.id());
+
+    ChatEngine other = fx.engine(b -> b.clusterBus(shared).nodeId("n4"));
+    Client b = fx.connect(other, "b");
+    a.sendMessage(d.id(), "k2", "with company");
+    b.awaitCount("message", 1);
+    assertThat(b.bodies(d.id())).containsExactly("with company");
+    assertThat(published).contains("c:" + d.id());
   }
 }

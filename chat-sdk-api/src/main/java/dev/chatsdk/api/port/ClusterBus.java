@@ -16,6 +16,17 @@ public interface ClusterBus extends AutoCloseable {
   /** Subscribes to a topic; the stage completes once the subscription is active. */
   CompletionStage<Subscription> subscribe(String topic, Listener listener);
 
+  /**
+   * Whether a payload published to {@code topic} now could reach a listener other than {@code own}.
+   * A node whose own listener is the only one (a single node on the in-process bus) then skips
+   * encoding and publishing events nobody else would read. A bus that cannot tell answers true, the
+   * default. The answer may be stale by the time of a publish: that is the same as another node
+   * subscribing a moment later, which the store covers (nodes fill gaps from it).
+   */
+  default boolean mayReachOthers(String topic, Listener own) {
+    return true;
+  }
+
   /** Releases the bus's connections and threads. Idempotent. */
   @Override
   default void close() {}

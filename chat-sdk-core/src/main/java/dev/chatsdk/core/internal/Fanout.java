@@ -161,10 +161,13 @@ final class Fanout {
     publish("c:" + m.conversationId(), BusEvent.message(nodeId, m));
   }
 
-  /** Publishes an event to other nodes, if there is a bus; a failure is counted and logged. */
+  /**
+   * Publishes an event to other nodes, if there is a bus and it may reach one (a single node does
+   * not encode events only it would read); a failure is counted and logged.
+   */
   void publish(String topic, BusEvent event) {
     ClusterBus b = bus;
-    if (b == null) {
+    if (b == null || !b.mayReachOthers(topic, engine.cluster)) {
       return;
     }
     byte[] payload;

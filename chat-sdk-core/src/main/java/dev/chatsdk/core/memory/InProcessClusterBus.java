@@ -86,6 +86,20 @@ public final class InProcessClusterBus implements ClusterBus {
     return CompletableFuture.completedFuture(sub);
   }
 
+  /** True when {@code topic} has a subscription whose listener is not {@code own}. */
+  @Override
+  public boolean mayReachOthers(String topic, Listener own) {
+    List<Sub> subs = subsByTopic.get(topic);
+    if (subs != null) {
+      for (Sub sub : subs) {
+        if (sub.listener != own) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** Stops delivery and, if the bus created its pool, shuts it down. Idempotent. */
   @Override
   public void close() {

@@ -30,6 +30,24 @@ class InProcessClusterBusTest {
   }
 
   @Test
+  void mayReachOthersOnlyWhileAListenerOtherThanTheAskersIsSubscribed() throws Exception {
+    ClusterBus.Listener own = (topic, payload) -> {};
+    ClusterBus.Listener other = (topic, payload) -> {};
+    assertThat(bus.mayReachOthers("t", own)).isFalse();
+
+    bus.subscribe("t", own).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(bus.mayReachOthers("t", own)).isFalse();
+
+    ClusterBus.Subscription sub =
+        bus.subscribe("t", other).toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(bus.mayReachOthers("t", own)).isTrue();
+    assertThat(bus.mayReachOthers("u", own)).isFalse();
+
+    sub.unsubscribe().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    assertThat(bus.mayReachOthers("t", own)).isFalse();
+  }
+
+  @Test
   void listenersRunOnTheBusThreadsNotThePublishers() throws Exception {
     List<String> threads = new CopyOnWriteArrayList<>();
     bus.subscribe("t", (topic, payload) -> threads.add(Thread.currentThread().getName()))
