@@ -4,39 +4,74 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Append-only bytes in chunks, for records that are written once and read many times. Chunks double
- * from 4 KB up to about 4 MB; a full-size chunk is one array the collector allocates outside the
- * young generation and never copies, so a long log costs a young collection nothing. A record never
- * spans two chunks. A position is {@code chunk << 32 | offset}. Not thread-safe.
+ * One log's append-only bytes, for records written once and read many times. The log writes into
+ * pages of 1 KB, doubling up to 64 KB, that it takes from an {@link Arena} shared by the whole
+ * store; the arena cuts them from arrays of up to 4 MB, which the collector keeps outside the young
+ * generation and never copies. A record never spans two pages. A position is {@code page << 32 |
+ * offset in the page's array}. Not thread-safe (the log's lock guards it).
  */
 final class ByteChunks {
-  private static final int FIRST = 4 << 10;
+  private static final int FIRST_PAGE = 1 << 10;
+  private static final int MAX_PAGE = 64 << 10;
 
-  /** Just under 4 MB, so that a chunk and its array header fill whole heap regions. */
-  static final int MAX = (4 << 20) - 64;
+  private final Arena arena;
+  private byte[][] pages = new byte[0][];
+  private int at; // next free byte in the last page's array
+  private int end; // end of the last page in its array
+  private int nextPage = FIRST_PAGE;
 
-  private byte[][] chunks = new byte[0][];
-  private int used; // bytes used in the last chunk
+  ByteChunks(Arena arena) {
+    this.arena = arena;
+  }
 
   /** Appends {@code len} bytes of {@code src}; returns the position of the first. */
   long append(byte[] src, int len) {
-    byte[] last = chunks.length == 0 ? null : chunks[chunks.length - 1];
-    if (last == null || last.length - used < len) {
-      int size = last == null ? FIRST : Math.min(MAX, last.length * 2);
-      chunks = Arrays.copyOf(chunks, chunks.length + 1);
-      last = new byte[Math.max(size, len)];
-      chunks[chunks.length - 1] = last;
-      used = 0;
+    if (pages.length == 0 || end - at < len) {
+      Arena.Page page = arena.page(Math.max(nextPage, len));
+      nextPage = Math.min(MAX_PAGE, nextPage * 2);
+      pages = Arrays.copyOf(pages, pages.length + 1);
+      pages[pages.length - 1] = page.array();
+      at = page.start();
+      end = page.end();
     }
-    System.arraycopy(src, 0, last, used, len);
-    long position = (long) (chunks.length - 1) << 32 | used;
-    used += len;
+    System.arraycopy(src, 0, pages[pages.length - 1], at, len);
+    long position = (long) (pages.length - 1) << 32 | at;
+    at += len;
     return position;
+  }
+
+  /**
+   * Large byte arrays shared by all of a store's logs, cut into pages. Arrays grow from 64 KB to
+   * just under 4 MB (so that one and its header fill whole heap regions); a page larger than a
+   * quarter of that gets an array of its own. Thread-safe.
+   */
+  static final class Arena {
+    static final int MAX = (4 << 20) - 64;
+    private byte[] current = new byte[0];
+    private int used;
+    private int nextSize = 64 << 10;
+
+    /** A page of {@code size} bytes: {@code array[start, end)}. */
+    record Page(byte[] array, int start, int end) {}
+
+    synchronized Page page(int size) {
+      if (size > MAX / 4) {
+        return new Page(new byte[size], 0, size);
+      }
+      if (current.length - used < size) {
+        current = new byte[nextSize];
+        nextSize = Math.min(MAX, nextSize * 2);
+        used = 0;
+      }
+      Page page = new Page(current, used, used + size);
+      used += size;
+      return page;
+    }
   }
 
   /** A reader positioned at {@code position}. */
   Reader reader(long position) {
-    return new Reader(chunks[(int) (position >>> 32)], (int) position);
+    return new Reader(pages[(int) (position >>> 32)], (int) position);
   }
 
   /** Reads one record's fields in the order {@link Writer} wrote them. */

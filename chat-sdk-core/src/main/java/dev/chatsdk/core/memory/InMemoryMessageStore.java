@@ -24,6 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryMessageStore implements MessageStore {
   private final Map<String, MessageLog> logs = new ConcurrentHashMap<>();
+  private final ByteChunks.Arena arena = new ByteChunks.Arena();
 
   /** Creates an empty store. */
   public InMemoryMessageStore() {}
@@ -144,7 +145,7 @@ public final class InMemoryMessageStore implements MessageStore {
   }
 
   private MessageLog log(String conversationId) {
-    return logs.computeIfAbsent(conversationId, MessageLog::new);
+    return logs.computeIfAbsent(conversationId, id -> new MessageLog(id, arena));
   }
 
   private MessageLog existing(String conversationId, String messageId) {

@@ -23,8 +23,9 @@ import java.util.TreeMap;
 /**
  * One conversation's messages, counter and read markers, kept compact: each message version is a
  * record of bytes in {@link ByteChunks}, found through primitive arrays and {@link HashSlots}. A
- * stored message costs about 130 bytes and no object of its own, so a store holding millions of
- * messages adds nothing to what a young collection copies. Messages are decoded when read.
+ * stored message costs about 130 bytes and no object of its own, and its bytes sit in the store's
+ * large shared arrays, so a store holding millions of messages adds next to nothing to what a young
+ * collection copies. Messages are decoded when read.
  *
  * <p>A record is: flags, sender (an index into this log's senders), seq, modSeq, createdAt,
  * editedAt (when flagged), id, clientMsgId, body, attachments. Edits and deletes append a new
@@ -37,7 +38,7 @@ final class MessageLog {
   private static final int EDITED = 2;
 
   private final String conversationId;
-  private final ByteChunks bytes = new ByteChunks();
+  private final ByteChunks bytes;
   private final ByteChunks.Writer writer = new ByteChunks.Writer();
   private long counter;
 
@@ -60,8 +61,9 @@ final class MessageLog {
   private final Map<String, Integer> senderIndex = new HashMap<>();
   private final Map<String, Long> readSeqByUser = new TreeMap<>();
 
-  MessageLog(String conversationId) {
+  MessageLog(String conversationId, ByteChunks.Arena arena) {
     this.conversationId = conversationId;
+    this.bytes = new ByteChunks(arena);
   }
 
   synchronized AppendResult append(NewMessage m) {

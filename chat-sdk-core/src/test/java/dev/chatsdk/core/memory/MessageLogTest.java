@@ -33,7 +33,7 @@ class MessageLogTest {
   void randomOperationsReadBackLikeThePlainModel() {
     for (long seed = 1; seed <= 20; seed++) {
       Random random = new Random(seed);
-      MessageLog log = new MessageLog("c1");
+      MessageLog log = new MessageLog("c1", new ByteChunks.Arena());
       Model model = new Model();
       for (int op = 0; op < 400; op++) {
         int kind = random.nextInt(10);
@@ -104,9 +104,9 @@ class MessageLogTest {
 
   @Test
   void manyMessagesSpanChunksAndARecordLargerThanAChunkGetsItsOwn() {
-    MessageLog log = new MessageLog("big");
+    MessageLog log = new MessageLog("big", new ByteChunks.Arena());
     List<Message> appended = new ArrayList<>();
-    String huge = "é".repeat(ByteChunks.MAX); // twice a chunk in UTF-8
+    String huge = "é".repeat(ByteChunks.Arena.MAX); // twice an arena array in UTF-8
     for (int i = 0; i < 60_000; i++) {
       String body = i == 30_000 ? huge : "message number " + i + " ✓";
       appended.add(
@@ -125,8 +125,34 @@ class MessageLogTest {
   }
 
   @Test
+  void logsSharingAnArenaEachReadTheirOwnMessages() {
+    ByteChunks.Arena arena = new ByteChunks.Arena();
+    List<MessageLog> logs = List.of(new MessageLog("x", arena), new MessageLog("y", arena));
+    List<List<Message>> appended = List.of(new ArrayList<>(), new ArrayList<>());
+    for (int i = 0; i < 20_000; i++) { // interleaved, so pages of both alternate in each array
+      int which = i % 2;
+      String conversation = which == 0 ? "x" : "y";
+      appended
+          .get(which)
+          .add(
+              logs.get(which)
+                  .append(
+                      new NewMessage(
+                          conversation, "u", "k" + i, conversation + i, List.of(), Instant.EPOCH))
+                  .message());
+    }
+    for (int which = 0; which < 2; which++) {
+      List<Message> all = new ArrayList<>();
+      for (long after = 0; after < 10_000; after += HistoryQuery.MAX_LIMIT) {
+        all.addAll(logs.get(which).page(HistoryQuery.after(after, HistoryQuery.MAX_LIMIT)));
+      }
+      assertThat(all).isEqualTo(appended.get(which));
+    }
+  }
+
+  @Test
   void stringsCompareByTheirUtf8Bytes() {
-    ByteChunks chunks = new ByteChunks();
+    ByteChunks chunks = new ByteChunks(new ByteChunks.Arena());
     ByteChunks.Writer w = new ByteChunks.Writer();
     w.reset().writeString("café").writeString("abc").writeString("");
     long at = chunks.append(w.buffer(), w.length());
