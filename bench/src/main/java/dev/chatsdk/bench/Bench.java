@@ -382,7 +382,7 @@ public final class Bench {
 
   /** The stores the durable scenario runs on: BENCH_DURABLE=embedded|memory|both (default). */
   private static boolean[] durablePeers() {
-    String which = System.getProperty("bench.durable", "both");
+    String which = System.getProperty("bench.durable", "embedded");
     return switch (which) {
       case "embedded" -> new boolean[] {false};
       case "memory" -> new boolean[] {true};
@@ -392,10 +392,10 @@ public final class Bench {
 
   /**
    * Warms the peer up on the scenario's path before any step is measured: the lowest rate, then
-   * (full mode) the second rate for {@code bench.warmup} seconds (8 by default), the same for every
+   * (full mode) the second rate for {@code bench.warmup} seconds (5 by default), the same for every
    * peer. A JVM peer then goes on at that rate, in 5 s slices, until its JIT compilers are quiet
    * (less than {@value #JIT_QUIET_SECONDS} s of compiling in the last slice), for at most {@code
-   * bench.jitWait} seconds (90 by default): otherwise the compiler competes with the server for its
+   * bench.jitWait} seconds (60 by default): otherwise the compiler competes with the server for its
    * one core during the measured steps, and what is measured is the start-up. Node has no such
    * counter; its own JIT settles within the fixed warm-up (its CPU per message is flat by then).
    */
@@ -405,19 +405,17 @@ public final class Bench {
     if (s.quick()) {
       return;
     }
-    load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 8)), false);
-    double jit = peer.proc().jitSeconds();
+    load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 5)), false);
+    double jit = peer.jitSeconds();
     long waitedMillis = 0;
-    long capMillis = Long.getLong("bench.jitWait", 90) * 1000;
-    while (!Double.isNaN(jit) && waitedMillis < capMillis) {
+    long capMillis = Long.getLong("bench.jitWait", 60) * 1000;
+    int quietSlices = 0;
+    while (!Double.isNaN(jit) && waitedMillis < capMillis && quietSlices < 2) {
       load.run(plan, rates[1], Duration.ofSeconds(5), false);
       waitedMillis += 5000;
-      double now = peer.proc().jitSeconds();
-      boolean quiet = now - jit < JIT_QUIET_SECONDS;
+      double now = peer.jitSeconds();
+      quietSlices = now - jit < JIT_QUIET_SECONDS ? quietSlices + 1 : 0;
       jit = now;
-      if (quiet) {
-        break;
-      }
     }
     if (waitedMillis > 0) {
       System.out.printf(

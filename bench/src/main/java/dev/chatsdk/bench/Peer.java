@@ -18,6 +18,14 @@ interface Peer extends AutoCloseable {
   /** The server process, for CPU and memory readings. */
   Proc proc();
 
+  /**
+   * Seconds the server's JIT compilers have spent so far, or NaN when the server has no such
+   * counter (not a JVM). Called between steps only: it starts a {@code jcmd}.
+   */
+  default double jitSeconds() {
+    return Double.NaN;
+  }
+
   /** Where the server listens. */
   java.net.InetSocketAddress address();
 
