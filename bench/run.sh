@@ -6,7 +6,7 @@
 # BENCH_PEERS=ours,socketio,floor selects peers; BENCH_ROUNDS=N overrides the number of rounds;
 # BENCH_SCENARIOS=1:1,fanout,storm,idle,durable selects scenarios (all by default);
 # BENCH_DURABLE=embedded|memory|both selects the stores of the durable scenario (embedded); BENCH_WARMUP=S sets
-# the warm-up seconds at the second rate; BENCH_JIT_WAIT=S caps the extra warm-up until a JVM peer's
+# the warm-up seconds at the second rate (5); BENCH_JIT_WAIT=S caps the extra warm-up until a JVM peer's
 # JIT is quiet (60); BENCH_SERVER_JVM_OPTS / BENCH_GEN_OPTS add JVM options to the server / the
 # generator (a -XX:+Use*GC option replaces the default collector, ZGC for the generator, whose own
 # pauses would otherwise show up as server latency); BENCH_SERVER_JAVA picks the server's java (see

@@ -380,7 +380,7 @@ public final class Bench {
     }
   }
 
-  /** The stores the durable scenario runs on: BENCH_DURABLE=embedded|memory|both (default). */
+  /** The stores the durable scenario runs on: BENCH_DURABLE=embedded (default)|memory|both. */
   private static boolean[] durablePeers() {
     String which = System.getProperty("bench.durable", "embedded");
     return switch (which) {
