@@ -94,7 +94,11 @@ final class EventLoop implements Executor, AutoCloseable {
           task.run();
         }
         Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        int handled = 0;
         while (it.hasNext()) {
+          if (++handled % 16 == 0) {
+            runPacer(); // a burst of reads (a fan-out) must not hold back sends that are due
+          }
           SelectionKey key = it.next();
           it.remove();
           Connection c = (Connection) key.attachment();
@@ -125,14 +129,25 @@ final class EventLoop implements Executor, AutoCloseable {
     }
   }
 
+  /** Runs what is due on the pacer; returns when the next item is due, or MAX_VALUE. */
+  private long runPacer() {
+    if (pacer == null) {
+      return Long.MAX_VALUE;
+    }
+    long next = pacer.runDue(System.nanoTime());
+    if (next == Long.MAX_VALUE) {
+      pacer = null;
+    }
+    return next;
+  }
+
   private void select() throws IOException {
     if (pacer == null) {
       selector.select(100);
       return;
     }
-    long next = pacer.runDue(System.nanoTime());
+    long next = runPacer();
     if (next == Long.MAX_VALUE) {
-      pacer = null;
       selector.selectNow();
       return;
     }
