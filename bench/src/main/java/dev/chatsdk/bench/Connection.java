@@ -19,7 +19,8 @@ final class Connection {
   interface Handler {
     void onOpen(Connection c);
 
-    void onText(Connection c, String text);
+    /** A text frame or line; {@code text} is valid only during the call. */
+    void onText(Connection c, CharSequence text);
 
     void onClosed(Connection c, String reason);
   }
@@ -35,6 +36,7 @@ final class Connection {
   private boolean upgraded;
   private boolean closed;
   private final StringBuilder fragments = new StringBuilder();
+  private final AsciiView view = new AsciiView();
   Object attachment;
 
   Connection(String host, String path, String[] headers, Handler handler) {
@@ -187,13 +189,11 @@ final class Connection {
   }
 
   private void readLines() {
-    int start = in.position();
-    for (int i = start; i < in.limit(); i++) {
+    for (int i = in.position(); i < in.limit(); i++) {
       if (in.get(i) == '\n') {
-        byte[] line = new byte[i - in.position()];
-        in.get(line);
-        in.get(); // newline
-        handler.onText(this, new String(line, StandardCharsets.UTF_8));
+        int start = in.position();
+        in.position(i + 1);
+        handler.onText(this, text(start, i - start));
       }
     }
   }
@@ -221,18 +221,16 @@ final class Connection {
       if (in.remaining() < header + len) {
         return;
       }
-      in.position(p + header);
-      byte[] payload = new byte[(int) len];
-      in.get(payload);
+      int start = p + header;
+      in.position(start + (int) len);
       int opcode = b0 & 0x0f;
       boolean fin = (b0 & 0x80) != 0;
       switch (opcode) {
         case 0x1, 0x0 -> {
-          String part = new String(payload, StandardCharsets.UTF_8);
           if (fin && fragments.length() == 0) {
-            handler.onText(this, part);
+            handler.onText(this, text(start, (int) len));
           } else {
-            fragments.append(part);
+            fragments.append(text(start, (int) len));
             if (fin) {
               String all = fragments.toString();
               fragments.setLength(0);
@@ -243,15 +241,28 @@ final class Connection {
         case 0x8 -> {
           close(
               "close frame "
-                  + (payload.length >= 2 ? ((payload[0] & 0xff) << 8 | payload[1] & 0xff) : 0));
+                  + (len >= 2 ? ((in.get(start) & 0xff) << 8 | in.get(start + 1) & 0xff) : 0));
           return;
         }
-        case 0x9 -> write(frame(0xA, payload));
+        case 0x9 -> {
+          byte[] payload = new byte[(int) len];
+          in.get(start, payload);
+          write(frame(0xA, payload));
+        }
         default -> {
           // pong or binary: ignored
         }
       }
     }
+  }
+
+  /** The text at {@code in[start, start + len)}: a view when ASCII (no copy), else decoded. */
+  private CharSequence text(int start, int len) {
+    byte[] a = in.array();
+    int at = in.arrayOffset() + start;
+    return AsciiView.isAscii(a, at, len)
+        ? view.set(a, at, len)
+        : new String(a, at, len, StandardCharsets.UTF_8);
   }
 
   private static int indexOfHeaderEnd(ByteBuffer b) {

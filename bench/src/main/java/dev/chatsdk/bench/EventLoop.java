@@ -22,6 +22,7 @@ final class EventLoop implements Executor, AutoCloseable {
   private final AtomicBoolean wakeupPending = new AtomicBoolean();
   private volatile boolean running = true;
   private Pacer pacer; // confined to the loop thread
+  private volatile boolean spin;
 
   /**
    * Work on a schedule, run on the loop thread between reads: sends what is due and says when the
@@ -73,6 +74,18 @@ final class EventLoop implements Executor, AutoCloseable {
             connection.fail(e);
           }
         });
+  }
+
+  /**
+   * While on, the loop polls the selector without ever blocking in it. During a measured step the
+   * generator's thread then never sleeps, so a server's write to it never pays for waking it up: on
+   * loopback that cost lands on the server's core, which it would not over a network.
+   */
+  void spin(boolean on) {
+    spin = on;
+    if (on) {
+      selector.wakeup();
+    }
   }
 
   /**
@@ -142,20 +155,13 @@ final class EventLoop implements Executor, AutoCloseable {
   }
 
   private void select() throws IOException {
-    if (pacer == null) {
-      selector.select(100);
-      return;
-    }
     long next = runPacer();
-    if (next == Long.MAX_VALUE) {
+    if (spin || next <= System.nanoTime() + 1_000_000) {
       selector.selectNow();
-      return;
-    }
-    long waitMillis = (next - System.nanoTime()) / 1_000_000 - 1;
-    if (waitMillis > 0) {
-      selector.select(waitMillis);
+    } else if (next == Long.MAX_VALUE) {
+      selector.select(100);
     } else {
-      selector.selectNow();
+      selector.select((next - System.nanoTime()) / 1_000_000 - 1);
     }
   }
 

@@ -69,12 +69,12 @@ final class FloorPeer extends ProcessPeer {
   }
 
   @Override
-  public boolean isReady(String text) {
+  public boolean isReady(CharSequence text) {
     return false;
   }
 
   @Override
-  public String replyTo(String text) {
+  public String replyTo(CharSequence text) {
     return null;
   }
 
@@ -84,12 +84,12 @@ final class FloorPeer extends ProcessPeer {
   }
 
   @Override
-  public long deliveredStamp(String text) {
+  public long deliveredStamp(CharSequence text) {
     return Stamps.after(text, "t=");
   }
 
   @Override
-  public long ackId(String text) {
+  public long ackId(CharSequence text) {
     return -1;
   }
 }

@@ -80,7 +80,7 @@ final class Load implements AutoCloseable {
     }
 
     @Override
-    public void onText(Connection c, String text) {
+    public void onText(Connection c, CharSequence text) {
       String reply = peer.replyTo(text);
       if (reply != null) {
         c.sendText(reply);
@@ -217,6 +217,7 @@ final class Load implements AutoCloseable {
     long[] expected = {0};
     double cpu0 = peer.proc().cpuSeconds();
     CountDownLatch sent = new CountDownLatch(1);
+    loop.spin(true);
     loop.pace(
         new EventLoop.Pacer() {
           private long i;
@@ -252,6 +253,7 @@ final class Load implements AutoCloseable {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
     }
     double cpu = peer.proc().cpuSeconds() - cpu0;
+    loop.spin(false);
     stepStart = Long.MAX_VALUE;
     return new Step(
         rate,

@@ -188,12 +188,12 @@ final class OurServerPeer extends ProcessPeer {
   }
 
   @Override
-  public boolean isReady(String text) {
-    return text.startsWith("{\"type\":\"hello\"");
+  public boolean isReady(CharSequence text) {
+    return Stamps.startsWith(text, "{\"type\":\"hello\"");
   }
 
   @Override
-  public String replyTo(String text) {
+  public String replyTo(CharSequence text) {
     return null;
   }
 
@@ -205,12 +205,16 @@ final class OurServerPeer extends ProcessPeer {
   }
 
   @Override
-  public long deliveredStamp(String text) {
-    return text.startsWith("{\"type\":\"message\"") ? Stamps.after(text, "\"body\":\"t=") : -1;
+  public long deliveredStamp(CharSequence text) {
+    return Stamps.startsWith(text, "{\"type\":\"message\"")
+        ? Stamps.after(text, "\"body\":\"t=")
+        : -1;
   }
 
   @Override
-  public long ackId(String text) {
-    return text.startsWith("{\"type\":\"ack\"") ? Stamps.after(text, "\"clientMsgId\":\"k") : -1;
+  public long ackId(CharSequence text) {
+    return Stamps.startsWith(text, "{\"type\":\"ack\"")
+        ? Stamps.after(text, "\"clientMsgId\":\"k")
+        : -1;
   }
 }

@@ -47,19 +47,19 @@ interface Peer extends AutoCloseable {
   List<String> openingFrames(BenchUser user, List<String> conversations);
 
   /** Whether {@code text} is the frame that makes the connection ready to send and receive. */
-  boolean isReady(String text);
+  boolean isReady(CharSequence text);
 
   /** A reply the protocol requires to {@code text} (e.g. a heartbeat answer), or null. */
-  String replyTo(String text);
+  String replyTo(CharSequence text);
 
   /** The frame that sends {@code body} to a conversation, acknowledged under {@code ackId}. */
   String sendFrame(String conversationId, String clientMsgId, long ackId, String body);
 
   /** For a delivered message: the scheduled send time stamped in its body; else -1. */
-  long deliveredStamp(String text);
+  long deliveredStamp(CharSequence text);
 
   /** For an acknowledgement: the ack id it answers ({@link #sendFrame}'s); else -1. */
-  long ackId(String text);
+  long ackId(CharSequence text);
 
   @Override
   void close();

@@ -90,13 +90,13 @@ final class SocketIoPeer extends ProcessPeer {
   }
 
   @Override
-  public boolean isReady(String text) {
-    return text.startsWith("40");
+  public boolean isReady(CharSequence text) {
+    return Stamps.startsWith(text, "40");
   }
 
   @Override
-  public String replyTo(String text) {
-    return text.equals("2") ? "3" : null;
+  public String replyTo(CharSequence text) {
+    return Stamps.startsWith(text, "2") && text.length() == 1 ? "3" : null;
   }
 
   @Override
@@ -109,12 +109,12 @@ final class SocketIoPeer extends ProcessPeer {
   }
 
   @Override
-  public long deliveredStamp(String text) {
-    return text.startsWith("42[\"message\"") ? Stamps.after(text, "\"body\":\"t=") : -1;
+  public long deliveredStamp(CharSequence text) {
+    return Stamps.startsWith(text, "42[\"message\"") ? Stamps.after(text, "\"body\":\"t=") : -1;
   }
 
   @Override
-  public long ackId(String text) {
-    return text.startsWith("43") ? Stamps.after(text, "43") : -1;
+  public long ackId(CharSequence text) {
+    return Stamps.startsWith(text, "43") ? Stamps.after(text, "43") : -1;
   }
 }

@@ -20,10 +20,27 @@ final class Stamps {
         + "\"";
   }
 
+  /** Whether {@code text} starts with {@code prefix}. */
+  static boolean startsWith(CharSequence text, String prefix) {
+    return text.length() >= prefix.length() && regionMatches(text, 0, prefix);
+  }
+
+  private static boolean regionMatches(CharSequence text, int at, String s) {
+    for (int j = 0; j < s.length(); j++) {
+      if (text.charAt(at + j) != s.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The digits after the first occurrence of {@code marker} in {@code text}, or -1. */
-  static long after(String text, String marker) {
-    int i = text.indexOf(marker);
-    if (i < 0) {
+  static long after(CharSequence text, String marker) {
+    int i = 0;
+    while (i + marker.length() <= text.length() && !regionMatches(text, i, marker)) {
+      i++;
+    }
+    if (i + marker.length() > text.length()) {
       return -1;
     }
     i += marker.length();
