@@ -409,7 +409,7 @@ public final class Bench {
     load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 5)), false);
     long waitedMillis = 0;
     long capMillis = Long.getLong("bench.jitWait", 60) * 1000;
-    double now = peer.jitSeconds();
+    double now = untilJitQuiet ? peer.jitSeconds() : Double.NaN;
     // quiet through the fixed warm-up already (the scenario's code was compiled before)
     int quietSlices = now - jit < JIT_QUIET_SECONDS ? 2 : 0;
     jit = now;
