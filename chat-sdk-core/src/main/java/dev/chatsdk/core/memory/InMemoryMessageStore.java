@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * A {@link MessageStore} on the heap. Each conversation has its own lock, counter and indexes, so
  * appends to different conversations never contend; within a conversation, appends, edits and
  * deletes take numbers from one counter under that lock. Messages are kept as compact records
- * (about 130 bytes each, see {@link MessageLog}), not as objects, so a large store costs the
+ * (about 150 bytes each, see {@link MessageLog}), not as objects, so a large store costs the
  * garbage collector almost nothing. Thread-safe. Every stage is complete when the method returns.
  */
 public final class InMemoryMessageStore implements MessageStore {

@@ -23,7 +23,7 @@ import java.util.TreeMap;
 /**
  * One conversation's messages, counter and read markers, kept compact: each message version is a
  * record of bytes in {@link ByteChunks}, found through primitive arrays and {@link HashSlots}. A
- * stored message costs about 130 bytes and no object of its own, and its bytes sit in the store's
+ * stored message costs about 150 bytes and no object of its own, and its bytes sit in the store's
  * large shared arrays, so a store holding millions of messages adds next to nothing to what a young
  * collection copies. Messages are decoded when read.
  *
