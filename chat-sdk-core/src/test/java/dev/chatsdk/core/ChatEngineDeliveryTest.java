@@ -525,7 +525,6 @@ class ChatEngineDeliveryTest {
         });
   }
 
-  /** A message store whose first append is stored at once but completes only after the latch. */
   /** An engine whose first append completes only after {@code release}, with users a and b. */
   private ChatEngine engineWithSlowFirstAppend(CountDownLatch release) {
     MessageStore store = delayingFirstAppend(fx.messages, release);
@@ -535,6 +534,7 @@ class ChatEngineDeliveryTest {
     return engine;
   }
 
+  /** A message store whose first append is stored at once but completes only after the latch. */
   static MessageStore delayingFirstAppend(MessageStore delegate, CountDownLatch release) {
     AtomicBoolean first = new AtomicBoolean(true);
     return decorate(

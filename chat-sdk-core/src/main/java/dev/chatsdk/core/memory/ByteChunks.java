@@ -6,9 +6,11 @@ import java.util.Arrays;
 /**
  * One log's append-only bytes, for records written once and read many times. The log writes into
  * pages of 1 KB, doubling up to 64 KB, that it takes from an {@link Arena} shared by the whole
- * store; the arena cuts them from arrays of up to 4 MB, which the collector keeps outside the young
- * generation and never copies. A record never spans two pages. A position is {@code page << 32 |
- * offset in the page's array}. Not thread-safe (the log's lock guards it).
+ * store; the arena cuts them from arrays growing to 4 MB. G1 allocates an array of half a heap
+ * region or more (512 KB with a heap of up to 2 GB, 2 MB with 8 GB) outside the young generation
+ * and never copies it; smaller ones are copied like any object. A record never spans two pages. A
+ * position is {@code page << 32 | offset in the page's array}. Not thread-safe (the log's lock
+ * guards it).
  */
 final class ByteChunks {
   private static final int FIRST_PAGE = 1 << 10;
@@ -141,10 +143,15 @@ final class ByteChunks {
 
   /** Builds one record in a reusable buffer before it is appended. Not thread-safe. */
   static final class Writer {
-    private byte[] buf = new byte[256];
+    private static final int SIZE = 256;
+    private byte[] buf = new byte[SIZE];
     private int len;
 
+    /** Starts a record; drops a buffer that a large record grew, rather than keep it. */
     Writer reset() {
+      if (buf.length > 64 * SIZE) {
+        buf = new byte[SIZE];
+      }
       len = 0;
       return this;
     }

@@ -23,9 +23,9 @@ import java.util.TreeMap;
 /**
  * One conversation's messages, counter and read markers, kept compact: each message version is a
  * record of bytes in {@link ByteChunks}, found through primitive arrays and {@link HashSlots}. A
- * stored message costs about 150 bytes and no object of its own, and its bytes sit in the store's
- * large shared arrays, so a store holding millions of messages adds next to nothing to what a young
- * collection copies. Messages are decoded when read.
+ * stored message has no object of its own (about 150 bytes in all: {@code StoreFootprint} in {@code
+ * bench/}), and its bytes sit in the store's large shared arrays, so a store holding millions of
+ * messages adds next to nothing to what a young collection copies. Messages are decoded when read.
  *
  * <p>A record is: flags, sender (an index into this log's senders), seq, modSeq, createdAt,
  * editedAt (when flagged), id, clientMsgId, body, attachments. Edits and deletes append a new
@@ -205,9 +205,7 @@ final class MessageLog {
   }
 
   private Message replace(int i, Message old, Message updated) {
-    if (changed.get(i)) {
-      changedByModSeq.remove(old.modSeq());
-    }
+    changedByModSeq.remove(old.modSeq()); // absent unless changed before: seqs are never keys
     positions[i] = write(updated);
     changed.set(i);
     changedByModSeq.put(updated.modSeq(), i);
@@ -307,33 +305,35 @@ final class MessageLog {
         (flags & DELETED) != 0);
   }
 
-  /** A reader at the record's id, past its flags, sender, numbers and times. */
-  private ByteChunks.Reader atId(int index) {
+  /** Whether message {@code index} has this id. */
+  private boolean isId(int index, String id) {
     ByteChunks.Reader r = bytes.reader(positions[index]);
     int flags = r.readByte();
-    r.readVarLong();
+    r.readVarLong(); // sender
+    skipToId(r, flags);
+    return r.readStringEquals(id);
+  }
+
+  /** Whether message {@code index} has this sender (by index) and idempotency key. */
+  private boolean isKey(int index, int sender, String clientMsgId) {
+    ByteChunks.Reader r = bytes.reader(positions[index]);
+    int flags = r.readByte();
+    if (r.readVarLong() != sender) {
+      return false;
+    }
+    skipToId(r, flags);
+    r.skipString(); // id
+    return r.readStringEquals(clientMsgId);
+  }
+
+  /** Moves a reader from just past the sender to the id: past seq, modSeq and the times. */
+  private static void skipToId(ByteChunks.Reader r, int flags) {
     r.readVarLong();
     r.readVarLong();
     skipInstant(r);
     if ((flags & EDITED) != 0) {
       skipInstant(r);
     }
-    return r;
-  }
-
-  private boolean isId(int index, String id) {
-    return atId(index).readStringEquals(id);
-  }
-
-  private boolean isKey(int index, int sender, String clientMsgId) {
-    ByteChunks.Reader r = bytes.reader(positions[index]);
-    r.readByte();
-    if (r.readVarLong() != sender) {
-      return false;
-    }
-    ByteChunks.Reader atId = atId(index);
-    atId.skipString();
-    return atId.readStringEquals(clientMsgId);
   }
 
   private static void writeInstant(ByteChunks.Writer w, Instant t) {
