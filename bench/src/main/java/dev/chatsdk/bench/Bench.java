@@ -405,18 +405,29 @@ public final class Bench {
     if (s.quick()) {
       return;
     }
-    double jit = untilJitQuiet ? peer.jitSeconds() : Double.NaN;
+    double before = untilJitQuiet ? peer.jitSeconds() : Double.NaN;
     load.run(plan, rates[1], Duration.ofSeconds(Long.getLong("bench.warmup", 5)), false);
+    if (!Double.isNaN(before)) {
+      awaitQuietJit(peer, load, plan, rates[1], before);
+    }
+    Thread.sleep(1000);
+  }
+
+  /**
+   * Goes on at {@code rate} in 5 s slices until the peer's JIT compiled less than {@value
+   * #JIT_QUIET_SECONDS} s in two slices in a row, or in the fixed warm-up that ended with {@code
+   * jitBefore} seconds compiled before it; at most {@code bench.jitWait} seconds.
+   */
+  private void awaitQuietJit(
+      Peer peer, Load load, List<Load.Send> plan, double rate, double jitBefore) {
+    double jit = peer.jitSeconds();
+    int quietSlices = jit - jitBefore < JIT_QUIET_SECONDS ? 2 : 0;
     long waitedMillis = 0;
     long capMillis = Long.getLong("bench.jitWait", 60) * 1000;
-    double now = untilJitQuiet ? peer.jitSeconds() : Double.NaN;
-    // quiet through the fixed warm-up already (the scenario's code was compiled before)
-    int quietSlices = now - jit < JIT_QUIET_SECONDS ? 2 : 0;
-    jit = now;
-    while (!Double.isNaN(jit) && waitedMillis < capMillis && quietSlices < 2) {
-      load.run(plan, rates[1], Duration.ofSeconds(5), false);
+    while (quietSlices < 2 && waitedMillis < capMillis) {
+      load.run(plan, rate, Duration.ofSeconds(5), false);
       waitedMillis += 5000;
-      now = peer.jitSeconds();
+      double now = peer.jitSeconds();
       quietSlices = now - jit < JIT_QUIET_SECONDS ? quietSlices + 1 : 0;
       jit = now;
     }
@@ -427,7 +438,6 @@ public final class Bench {
           waitedMillis / 1000,
           jit);
     }
-    Thread.sleep(1000);
   }
 
   /**

@@ -24,16 +24,10 @@ final class EventLoop implements Executor, AutoCloseable {
   private Pacer pacer; // confined to the loop thread
   private volatile boolean spin;
 
-  /**
-   * Work on a schedule, run on the loop thread between reads: sends what is due and says when the
-   * next item is due.
-   */
+  /** Work on a schedule, run on the loop thread between reads. */
   interface Pacer {
-    /**
-     * Runs every item due at or before {@code now}; returns the {@link System#nanoTime()} of the
-     * next one, or {@link Long#MAX_VALUE} when the schedule is done.
-     */
-    long runDue(long now);
+    /** Runs every item due at or before {@code now}; returns whether items remain. */
+    boolean runDue(long now);
   }
 
   EventLoop(String name) {
@@ -89,9 +83,9 @@ final class EventLoop implements Executor, AutoCloseable {
   }
 
   /**
-   * Runs {@code p} on this loop until its schedule is done; the loop waits for the next due item in
-   * the selector (spinning on {@code selectNow} for the last millisecond), so sends and reads share
-   * one thread and no send costs a cross-thread wake-up.
+   * Runs {@code p} on this loop until its schedule is done, polling the selector meanwhile (as
+   * {@link #spin} does), so sends and reads share one thread and no send costs a cross-thread
+   * wake-up.
    */
   void pace(Pacer p) {
     execute(() -> pacer = p);
@@ -142,26 +136,19 @@ final class EventLoop implements Executor, AutoCloseable {
     }
   }
 
-  /** Runs what is due on the pacer; returns when the next item is due, or MAX_VALUE. */
-  private long runPacer() {
-    if (pacer == null) {
-      return Long.MAX_VALUE;
-    }
-    long next = pacer.runDue(System.nanoTime());
-    if (next == Long.MAX_VALUE) {
+  /** Runs what is due on the pacer, if any; drops it once its schedule is done. */
+  private void runPacer() {
+    if (pacer != null && !pacer.runDue(System.nanoTime())) {
       pacer = null;
     }
-    return next;
   }
 
   private void select() throws IOException {
-    long next = runPacer();
-    if (spin || next <= System.nanoTime() + 1_000_000) {
+    runPacer();
+    if (spin || pacer != null) {
       selector.selectNow();
-    } else if (next == Long.MAX_VALUE) {
-      selector.select(100);
     } else {
-      selector.select((next - System.nanoTime()) / 1_000_000 - 1);
+      selector.select(100);
     }
   }
 

@@ -12,11 +12,6 @@ final class FloorPeer extends ProcessPeer {
   private int groups;
 
   @Override
-  public double jitSeconds() {
-    return proc.jitSeconds();
-  }
-
-  @Override
   public String name() {
     return "floor";
   }

@@ -223,21 +223,20 @@ final class Load implements AutoCloseable {
           private long i;
 
           @Override
-          public long runDue(long now) {
-            long t = start + (long) (i * 1e9 / rate);
-            while (i < n && t <= now) {
+          public boolean runDue(long now) {
+            long t;
+            while (i < n && (t = start + (long) (i * 1e9 / rate)) <= now) {
               lag.recordValue(now - t);
               Send s = plan.get((int) (i % plan.size()));
               expected[0] += s.recipients();
               s.from().send(s.conversationId(), t, (int) i);
               i++;
-              t = start + (long) (i * 1e9 / rate);
             }
             if (i < n) {
-              return t;
+              return true;
             }
             sent.countDown();
-            return Long.MAX_VALUE;
+            return false;
           }
         });
     try {

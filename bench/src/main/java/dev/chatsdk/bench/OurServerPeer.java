@@ -38,11 +38,6 @@ final class OurServerPeer extends ProcessPeer {
   }
 
   @Override
-  public double jitSeconds() {
-    return proc.jitSeconds();
-  }
-
-  @Override
   public String name() {
     return inMemory ? "ours-memory" : "ours-embedded";
   }

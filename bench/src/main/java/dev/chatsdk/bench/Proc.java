@@ -19,10 +19,15 @@ import java.util.regex.Pattern;
 final class Proc implements AutoCloseable {
   private static final Pattern LISTENING = Pattern.compile("LISTENING (\\d+)");
   private final Process process;
+
+  /** Whether the process is a JVM (its command is {@code java}): only then has it JIT counters. */
+  private final boolean jvm;
+
   private final CompletableFuture<Integer> port = new CompletableFuture<>();
   private final List<String> tail = new ArrayList<>();
 
   Proc(List<String> command, String cpus, Map<String, String> env, Path dir) throws IOException {
+    jvm = Path.of(command.get(0)).getFileName().toString().equals("java");
     List<String> cmd = new ArrayList<>();
     if (cpus != null && Files.isExecutable(Path.of("/usr/bin/taskset"))) {
       cmd.add("/usr/bin/taskset");
@@ -122,6 +127,9 @@ final class Proc implements AutoCloseable {
    * performance counter, via jcmd); NaN when there is no such counter (not a JVM, or jcmd failed).
    */
   double jitSeconds() {
+    if (!jvm) {
+      return Double.NaN;
+    }
     try {
       String counters = run("jcmd", Long.toString(pid()), "PerfCounter.print");
       Matcher time = Pattern.compile("java\\.ci\\.totalTime=(\\d+)").matcher(counters);

@@ -11,6 +11,11 @@ abstract class ProcessPeer implements Peer {
   }
 
   @Override
+  public double jitSeconds() {
+    return proc == null ? Double.NaN : proc.jitSeconds();
+  }
+
+  @Override
   public void close() {
     if (proc != null) {
       proc.close();

@@ -96,7 +96,7 @@ final class SocketIoPeer extends ProcessPeer {
 
   @Override
   public String replyTo(CharSequence text) {
-    return Stamps.startsWith(text, "2") && text.length() == 1 ? "3" : null;
+    return text.length() == 1 && text.charAt(0) == '2' ? "3" : null; // ping
   }
 
   @Override
