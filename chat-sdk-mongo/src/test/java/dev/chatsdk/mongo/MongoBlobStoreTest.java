@@ -18,6 +18,8 @@ import org.bson.Document;
 import org.junit.jupiter.api.Test;
 
 class MongoBlobStoreTest extends MongoStoreTestBase {
+  /** The bucket's chunk size. */
+  private static final int GRIDFS_CHUNK = 255 * 1024;
 
   private static byte[] randomBytes(int size) {
     byte[] bytes = new byte[size];
@@ -72,6 +74,40 @@ class MongoBlobStoreTest extends MongoStoreTestBase {
         .satisfies(
             e -> assertThat(((ChatException) e.getCause()).code()).isEqualTo(ErrorCode.TOO_LARGE));
     assertThat(served.get()).isLessThan(300_000 + 2 * 255 * 1024);
+    assertThat(count("blobs.files")).isZero();
+    assertThat(count("blobs.chunks")).isZero();
+  }
+
+  @Test
+  void manyConcurrentOversizedUploadsLeaveNoChunkBehind() throws Exception {
+    // Several chunks of each upload are in flight when the cap is hit; none may land after the
+    // removal that precedes the error.
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      var failures = new java.util.ArrayList<java.util.concurrent.Future<Throwable>>();
+      for (int i = 0; i < 16; i++) {
+        byte[] bytes = randomBytes(6 * GRIDFS_CHUNK);
+        failures.add(
+            pool.submit(
+                () -> {
+                  try {
+                    await(
+                        store
+                            .blobStore()
+                            .put("image/png", new ByteArrayInputStream(bytes), 5L * GRIDFS_CHUNK));
+                    return null;
+                  } catch (RuntimeException e) {
+                    return e.getCause();
+                  }
+                }));
+      }
+      for (var failure : failures) {
+        assertThat(failure.get()).isInstanceOf(ChatException.class);
+        assertThat(((ChatException) failure.get()).code()).isEqualTo(ErrorCode.TOO_LARGE);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
     assertThat(count("blobs.files")).isZero();
     assertThat(count("blobs.chunks")).isZero();
   }

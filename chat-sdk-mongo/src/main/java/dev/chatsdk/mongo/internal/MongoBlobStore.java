@@ -34,9 +34,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>{@link #put} streams: the calling thread reads GridFS-chunk-sized pieces, hashing and counting
  * them, and hands each to the upload only when the upload asks for the next, so about one chunk is
- * in memory at a time. Past {@code maxBytes} it stops reading, fails the upload and removes the
- * chunks already written before failing with {@code TOO_LARGE}. The file document carries the
- * content type, creation time and (set once every byte is stored) the SHA-256.
+ * in memory at a time. Past {@code maxBytes} it stops reading, lets the upload finish what it was
+ * given and removes the file and its chunks before failing with {@code TOO_LARGE}. The file
+ * document carries the content type, creation time and (set once every byte is stored) the SHA-256.
  */
 public final class MongoBlobStore implements BlobStore {
   /** GridFS chunk size: below the 256 KiB that keeps a chunk document in one server page. */
@@ -100,19 +100,20 @@ public final class MongoBlobStore implements BlobStore {
       Thread.currentThread().interrupt();
       failure = ChatException.invalid("blob: interrupted while uploading");
     }
+    // The stream is ended normally even on failure: the upload then finishes only once every chunk
+    // insert it started is acknowledged, so the removal below cannot race a late insert (failing
+    // the stream would cancel the inserts in flight without waiting for them).
+    source.complete();
     if (failure != null) {
       ChatException error = failure;
-      source.fail(error);
-      // Whatever the upload wrote before it stopped is removed before the caller hears of it.
       return upload
           .handle((ok, ignored) -> null)
-          .thenCompose(ignored -> removeChunks(id))
+          .thenCompose(ignored -> removeBlob(id))
           .handle(
               (ok, ignored) -> {
                 throw error;
               });
     }
-    source.complete();
     BlobInfo info =
         new BlobInfo(id, contentType, size, HexFormat.of().formatHex(sha256.digest()), createdAt);
     return upload
@@ -128,9 +129,7 @@ public final class MongoBlobStore implements BlobStore {
                 return CompletableFuture.completedFuture(info);
               }
               // Best effort: a blob that could not be completed is not left behind.
-              return removeChunks(id)
-                  .thenCompose(
-                      ignored -> Reactive.done(() -> files.deleteOne(Filters.eq("_id", id))))
+              return removeBlob(id)
                   .<BlobInfo>handle(
                       (ignored, cleanupError) -> {
                         throw Errors.map(error);
@@ -139,8 +138,10 @@ public final class MongoBlobStore implements BlobStore {
         .thenCompose(stage -> stage);
   }
 
-  private CompletableFuture<Void> removeChunks(String id) {
-    return Reactive.done(() -> chunks.deleteMany(Filters.eq("files_id", id)));
+  /** Removes the chunks, then the file document, of {@code id}; either may be absent. */
+  private CompletableFuture<Void> removeBlob(String id) {
+    return Reactive.done(() -> chunks.deleteMany(Filters.eq("files_id", id)))
+        .thenCompose(ignored -> Reactive.done(() -> files.deleteOne(Filters.eq("_id", id))));
   }
 
   @Override

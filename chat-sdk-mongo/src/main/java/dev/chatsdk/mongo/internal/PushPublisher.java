@@ -5,8 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
-import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -23,9 +21,9 @@ final class PushPublisher implements Publisher<ByteBuffer> {
   private final CompletableFuture<Subscriber<? super ByteBuffer>> subscribed =
       new CompletableFuture<>();
   private final AtomicBoolean cancelled = new AtomicBoolean();
-  // The terminal signal (an error, or COMPLETE), delivered once the subscriber is there.
-  private static final Throwable COMPLETE = new Throwable("complete", null, false, false) {};
-  private final AtomicReference<@Nullable Throwable> terminal = new AtomicReference<>();
+  // The end of the stream, delivered once the subscriber has its subscription (onSubscribe first).
+  private final AtomicBoolean completed = new AtomicBoolean();
+  private final AtomicBoolean subscriptionGiven = new AtomicBoolean();
   private final AtomicBoolean delivered = new AtomicBoolean();
 
   @Override
@@ -58,6 +56,7 @@ final class PushPublisher implements Publisher<ByteBuffer> {
             cancelled.set(true);
           }
         });
+    subscriptionGiven.set(true);
     deliverTerminal();
   }
 
@@ -80,25 +79,13 @@ final class PushPublisher implements Publisher<ByteBuffer> {
 
   /** Ends the stream (after the last {@link #push}); delivered whenever the subscriber arrives. */
   void complete() {
-    terminal.compareAndSet(null, COMPLETE);
-    deliverTerminal();
-  }
-
-  /** Fails the stream; delivered whenever the subscriber arrives. */
-  void fail(Throwable error) {
-    terminal.compareAndSet(null, error);
+    completed.set(true);
     deliverTerminal();
   }
 
   private void deliverTerminal() {
-    Throwable signal = terminal.get();
-    if (signal == null || !subscribed.isDone() || !delivered.compareAndSet(false, true)) {
-      return;
-    }
-    if (signal == COMPLETE) {
+    if (completed.get() && subscriptionGiven.get() && delivered.compareAndSet(false, true)) {
       subscribed.join().onComplete();
-    } else {
-      subscribed.join().onError(signal);
     }
   }
 }
