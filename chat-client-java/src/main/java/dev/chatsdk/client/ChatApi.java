@@ -7,6 +7,7 @@ import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.HistoryQuery;
+import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.api.Message;
 import dev.chatsdk.api.User;
 import dev.chatsdk.api.event.ConversationSummary;
@@ -24,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -186,6 +188,60 @@ public final class ChatApi implements AutoCloseable {
         body,
         true,
         answer -> Json.conversation(Json.objectOf(answer, "conversation")));
+  }
+
+  /** Adds a member to a group the user administers; answers the updated group. */
+  public CompletionStage<Conversation> addMember(String conversationId, String userId) {
+    ObjectNode body = Json.object();
+    body.put("userId", Objects.requireNonNull(userId, "userId"));
+    return call("POST", conversationPath(conversationId) + "/members", body, true, ChatApi::group);
+  }
+
+  /**
+   * Removes a member from a group the user administers; answers the updated group. When its last
+   * admin goes, the longest-standing member becomes admin.
+   */
+  public CompletionStage<Conversation> removeMember(String conversationId, String userId) {
+    return call("DELETE", memberPath(conversationId, userId), null, true, ChatApi::group);
+  }
+
+  /**
+   * Makes a member of a group the user administers an admin or a plain member; answers the updated
+   * group. Demoting a group's only admin fails with {@link ErrorCode#CONFLICT}.
+   */
+  public CompletionStage<Conversation> setMemberRole(
+      String conversationId, String userId, MemberRole role) {
+    ObjectNode body = Json.object();
+    body.put("role", Objects.requireNonNull(role, "role").name().toLowerCase(Locale.ROOT));
+    return call("PUT", memberPath(conversationId, userId), body, true, ChatApi::group);
+  }
+
+  /** Renames a group the user administers; answers the updated group. */
+  public CompletionStage<Conversation> rename(String conversationId, String title) {
+    ObjectNode body = Json.object();
+    body.put("title", Objects.requireNonNull(title, "title"));
+    return call("PUT", conversationPath(conversationId), body, true, ChatApi::group);
+  }
+
+  /** Leaves a group (a direct conversation cannot be left). */
+  public CompletionStage<Void> leave(String conversationId) {
+    return call("POST", conversationPath(conversationId) + "/leave", null, true, answer -> null);
+  }
+
+  private static String conversationPath(String conversationId) {
+    return "/api/conversations/"
+        + URLEncoder.encode(
+            Objects.requireNonNull(conversationId, "conversationId"), StandardCharsets.UTF_8);
+  }
+
+  private static String memberPath(String conversationId, String userId) {
+    return conversationPath(conversationId)
+        + "/members/"
+        + URLEncoder.encode(Objects.requireNonNull(userId, "userId"), StandardCharsets.UTF_8);
+  }
+
+  private static Conversation group(JsonNode answer) {
+    return Json.conversation(Json.objectOf(answer, "conversation"));
   }
 
   /**

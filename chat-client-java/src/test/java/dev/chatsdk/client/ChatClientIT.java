@@ -423,4 +423,58 @@ class ChatClientIT {
       }
     }
   }
+
+  @Test
+  void restHelpersManageAGroupsMembersRolesAndTitle() throws Exception {
+    String erin = name("erin");
+    String frank = name("frank");
+    String grace = name("grace");
+    try (ChatApi anonymous = ChatApi.create(server.baseUri())) {
+      AuthSession e = await(anonymous.signup(erin, "erin-password-1", erin));
+      AuthSession f = await(anonymous.signup(frank, "frank-password-1", frank));
+      String graceId = await(anonymous.signup(grace, "grace-password-1", grace)).user().id();
+      String frankId = f.user().id();
+      try (ChatApi asErin = ChatApi.create(server.baseUri(), TokenProvider.of(e.token()));
+          ChatApi asFrank = ChatApi.create(server.baseUri(), TokenProvider.of(f.token()))) {
+        Conversation group = await(asErin.createGroup("Ops", List.of(frankId)));
+
+        Conversation withGrace = await(asErin.addMember(group.id(), graceId));
+        assertThat(withGrace.memberIds()).containsExactly(e.user().id(), frankId, graceId);
+        ChatException forbidden =
+            (ChatException)
+                org.assertj.core.api.Assertions.catchThrowable(
+                        () -> await(asFrank.rename(group.id(), "Frank's")))
+                    .getCause();
+        assertThat(forbidden.code()).isEqualTo(dev.chatsdk.api.ErrorCode.FORBIDDEN);
+
+        Conversation promoted =
+            await(asErin.setMemberRole(group.id(), frankId, dev.chatsdk.api.MemberRole.ADMIN));
+        assertThat(promoted.isAdmin(frankId)).isTrue();
+        assertThat(await(asFrank.rename(group.id(), "Ops 2")).title()).isEqualTo("Ops 2");
+        assertThat(await(asFrank.removeMember(group.id(), graceId)).memberIds())
+            .containsExactly(e.user().id(), frankId);
+
+        await(asFrank.setMemberRole(group.id(), frankId, dev.chatsdk.api.MemberRole.MEMBER));
+        ChatException lastAdmin =
+            (ChatException)
+                org.assertj.core.api.Assertions.catchThrowable(
+                        () ->
+                            await(
+                                asErin.setMemberRole(
+                                    group.id(), e.user().id(), dev.chatsdk.api.MemberRole.MEMBER)))
+                    .getCause();
+        assertThat(lastAdmin.code()).isEqualTo(dev.chatsdk.api.ErrorCode.CONFLICT);
+
+        await(asErin.leave(group.id()));
+        assertThat(await(asFrank.conversations()))
+            .filteredOn(summary -> summary.conversation().id().equals(group.id()))
+            .singleElement()
+            .satisfies(
+                summary -> {
+                  assertThat(summary.conversation().memberIds()).containsExactly(frankId);
+                  assertThat(summary.conversation().isAdmin(frankId)).isTrue();
+                });
+      }
+    }
+  }
 }

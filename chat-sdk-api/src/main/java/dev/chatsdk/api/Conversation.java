@@ -1,6 +1,7 @@
 package dev.chatsdk.api;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -85,6 +86,35 @@ public record Conversation(
   /** Whether {@code userId} is an admin of this group. Direct conversations have no admins. */
   public boolean isAdmin(String userId) {
     return member(userId).map(m -> m.role() == MemberRole.ADMIN).orElse(false);
+  }
+
+  /** Whether this group has at least one admin. */
+  public boolean hasAdmin() {
+    for (Member m : members) {
+      if (m.role() == MemberRole.ADMIN) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A copy in which {@code userId} (a member) has {@code role}. */
+  public Conversation withRole(String userId, MemberRole role) {
+    Objects.requireNonNull(role, "role");
+    List<Member> changed = new ArrayList<>(members.size());
+    boolean found = false;
+    for (Member m : members) {
+      if (m.userId().equals(userId)) {
+        changed.add(new Member(userId, role, m.joinedAt()));
+        found = true;
+      } else {
+        changed.add(m);
+      }
+    }
+    if (!found) {
+      throw ChatException.notFound("user " + userId + ": not a member of conversation " + id);
+    }
+    return withMembers(changed);
   }
 
   /** The member user ids, in join order. */

@@ -3,6 +3,7 @@ package dev.chatsdk.core;
 import dev.chatsdk.api.AppendResult;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.HistoryQuery;
+import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.api.Message;
 import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.Principal;
@@ -86,6 +87,14 @@ public interface ChatEngine extends AutoCloseable {
   /** Removes a member from a group (admins only); members and the removed user are told. */
   CompletionStage<Conversation> removeMember(
       Principal principal, String conversationId, String userId);
+
+  /**
+   * Makes a group member an admin or a plain member (admins only); members are told. A group keeps
+   * at least one admin: demoting the only one fails with {@code CONFLICT}. When a group's last
+   * admin leaves or is removed, its longest-standing member becomes admin.
+   */
+  CompletionStage<Conversation> setMemberRole(
+      Principal principal, String conversationId, String userId, MemberRole role);
 
   /** Renames a group (admins only); members are told. */
   CompletionStage<Conversation> rename(Principal principal, String conversationId, String title);

@@ -11,10 +11,18 @@ import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.ConversationKind;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.MemberRole;
+import dev.chatsdk.api.port.ConversationStore;
 import dev.chatsdk.core.EngineFixture.Client;
 import dev.chatsdk.testkit.RecordingConnection;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -152,5 +160,129 @@ class ChatEngineConversationTest {
         .isEqualTo(ErrorCode.INVALID_ARGUMENT);
     assertThat(failure(engine.createGroup(principal("a"), "G2", List.of("ghost"))).code())
         .isEqualTo(ErrorCode.NOT_FOUND);
+  }
+
+  @Test
+  void adminsMayMakeMembersAdminsAndStepDownButAGroupKeepsAnAdmin() {
+    ChatEngine engine = fx.engine();
+    fx.user("a");
+    fx.user("b");
+    fx.user("c");
+    Conversation g = join(engine.createGroup(principal("a"), "G", List.of("b", "c")));
+    Conversation d = join(engine.createDirect(principal("a"), "b"));
+    Client c = fx.connect(engine, "c");
+
+    assertThat(failure(engine.setMemberRole(principal("b"), g.id(), "b", MemberRole.ADMIN)).code())
+        .isEqualTo(ErrorCode.FORBIDDEN);
+    Conversation promoted =
+        join(engine.setMemberRole(principal("a"), g.id(), "b", MemberRole.ADMIN));
+    assertThat(promoted.isAdmin("b")).isTrue();
+    assertThat(promoted.isAdmin("c")).isFalse();
+    Map<String, Object> changed = c.await(f -> "role_changed".equals(f.get("change")));
+    assertThat(changed.get("userId")).isEqualTo("b");
+    assertThat(at(changed, "conversation", "members", "1", "role")).isEqualTo("admin");
+    assertThat(join(engine.rename(principal("b"), g.id(), "Renamed by b")).title())
+        .isEqualTo("Renamed by b");
+
+    Conversation steppedDown =
+        join(engine.setMemberRole(principal("a"), g.id(), "a", MemberRole.MEMBER));
+    assertThat(steppedDown.isAdmin("a")).isFalse();
+    assertThat(failure(engine.rename(principal("a"), g.id(), "x")).code())
+        .isEqualTo(ErrorCode.FORBIDDEN);
+    assertThat(failure(engine.setMemberRole(principal("b"), g.id(), "b", MemberRole.MEMBER)).code())
+        .isEqualTo(ErrorCode.CONFLICT);
+    assertThat(join(engine.setMemberRole(principal("b"), g.id(), "c", MemberRole.MEMBER)))
+        .isEqualTo(steppedDown);
+    assertThat(
+            failure(engine.setMemberRole(principal("b"), g.id(), "ghost", MemberRole.ADMIN)).code())
+        .isEqualTo(ErrorCode.NOT_FOUND);
+    assertThat(failure(engine.setMemberRole(principal("a"), d.id(), "b", MemberRole.ADMIN)).code())
+        .isEqualTo(ErrorCode.INVALID_ARGUMENT);
+    assertThat(join(fx.conversations.find(g.id())).orElseThrow()).isEqualTo(steppedDown);
+  }
+
+  @Test
+  void whenTheLastAdminLeavesTheLongestStandingMemberBecomesAdmin() {
+    ChatEngine engine = fx.engine();
+    for (String id : List.of("a", "b", "c", "d")) {
+      fx.user(id);
+    }
+    Conversation g = join(engine.createGroup(principal("a"), "G", List.of("c")));
+    join(engine.addMember(principal("a"), g.id(), "b"));
+    Client d = fx.connect(engine, "d");
+    join(engine.addMember(principal("a"), g.id(), "d"));
+
+    Conversation after = join(engine.leave(principal("a"), g.id()));
+
+    assertThat(after.memberIds()).containsExactly("c", "b", "d");
+    assertThat(after.isAdmin("c")).as("c joined first").isTrue();
+    assertThat(after.isAdmin("b") || after.isAdmin("d")).isFalse();
+    assertThat(join(fx.conversations.find(g.id())).orElseThrow()).isEqualTo(after);
+    d.await(f -> "member_left".equals(f.get("change")));
+    Map<String, Object> promoted = d.await(f -> "role_changed".equals(f.get("change")));
+    assertThat(promoted.get("userId")).isEqualTo("c");
+
+    // An admin who removes themselves hands over the same way.
+    Conversation removed = join(engine.removeMember(principal("c"), g.id(), "c"));
+    assertThat(removed.memberIds()).containsExactly("b", "d");
+    assertThat(removed.isAdmin("b")).isTrue();
+  }
+
+  @Test
+  void adminsLeavingOrSteppingDownTogetherStillLeaveTheGroupAnAdmin() {
+    // Store answers arrive later on other threads, so the two calls check and write interleaved.
+    ChatEngine engine = fx.engine(b -> b.conversationStore(answeringLater(fx.conversations)));
+    for (String id : List.of("a", "b", "c", "d")) {
+      fx.user(id);
+    }
+    for (int round = 0; round < 20; round++) {
+      Conversation g =
+          join(engine.createGroup(principal("a"), "G" + round, List.of("b", "c", "d")));
+      join(engine.setMemberRole(principal("a"), g.id(), "b", MemberRole.ADMIN));
+      boolean leave = round % 2 == 0;
+
+      var byA =
+          leave
+              ? engine.leave(principal("a"), g.id())
+              : engine.setMemberRole(principal("a"), g.id(), "a", MemberRole.MEMBER);
+      var byB =
+          leave
+              ? engine.leave(principal("b"), g.id())
+              : engine.setMemberRole(principal("b"), g.id(), "b", MemberRole.MEMBER);
+      join(byA);
+      try {
+        join(byB);
+      } catch (RuntimeException e) {
+        // b may have seen a's step-down first and been refused as the only admin.
+        assertThat(failure(byB).code()).isEqualTo(ErrorCode.CONFLICT);
+      }
+
+      Conversation stored = join(fx.conversations.find(g.id())).orElseThrow();
+      assertThat(stored.hasAdmin()).as("round %d", round).isTrue();
+      if (leave) {
+        assertThat(stored.memberIds()).containsExactly("c", "d");
+        assertThat(stored.isAdmin("c")).isTrue();
+      }
+    }
+  }
+
+  /** {@code store}, answering each call on another thread after up to 2 ms. */
+  private static ConversationStore answeringLater(ConversationStore store) {
+    return (ConversationStore)
+        Proxy.newProxyInstance(
+            ConversationStore.class.getClassLoader(),
+            new Class<?>[] {ConversationStore.class},
+            (self, method, args) -> {
+              CompletionStage<?> answer;
+              try {
+                answer = (CompletionStage<?>) method.invoke(store, args);
+              } catch (InvocationTargetException e) {
+                throw e.getCause();
+              }
+              Executor later =
+                  CompletableFuture.delayedExecutor(
+                      ThreadLocalRandom.current().nextInt(0, 2_000), TimeUnit.MICROSECONDS);
+              return answer.thenApplyAsync(value -> value, later);
+            });
   }
 }

@@ -330,6 +330,85 @@ public abstract class ConversationStoreContractTest {
   }
 
   @Test
+  void setRoleChangesOnlyThatMembersRoleAndKeepsTheOrder() {
+    String admin = uniqueId("u");
+    String promoted = uniqueId("u");
+    String other = uniqueId("u");
+    Conversation group = await(store().create(group("Team", now(), admin, promoted, other)));
+
+    Conversation updated = await(store().setRole(group.id(), promoted, MemberRole.ADMIN));
+
+    assertThat(updated).isEqualTo(group.withRole(promoted, MemberRole.ADMIN));
+    assertThat(updated.memberIds()).containsExactly(admin, promoted, other);
+    assertThat(updated.isAdmin(promoted)).isTrue();
+    assertThat(updated.isAdmin(other)).isFalse();
+    assertThat(await(store().find(group.id()))).contains(updated);
+    assertThat(await(store().listForUser(other))).containsExactly(updated);
+
+    Conversation demoted = await(store().setRole(group.id(), admin, MemberRole.MEMBER));
+    assertThat(demoted.isAdmin(admin)).isFalse();
+    assertThat(demoted.isAdmin(promoted)).isTrue();
+    assertThat(await(store().find(group.id()))).contains(demoted);
+  }
+
+  @Test
+  void settingTheRoleAMemberHasIsANoOp() {
+    Conversation group = await(store().create(group("Team", now(), uniqueId("u"), uniqueId("u"))));
+
+    assertThat(await(store().setRole(group.id(), group.memberIds().get(1), MemberRole.MEMBER)))
+        .isEqualTo(group);
+    assertThat(await(store().find(group.id()))).contains(group);
+  }
+
+  @Test
+  void setRoleOfANonMemberOrInAnUnknownConversationFailsWithNotFound() {
+    Conversation group = await(store().create(group("Team", now(), uniqueId("u"))));
+
+    awaitFailure(store().setRole(group.id(), uniqueId("u"), MemberRole.ADMIN), ErrorCode.NOT_FOUND);
+    awaitFailure(
+        store().setRole(uniqueId("missing"), uniqueId("u"), MemberRole.ADMIN), ErrorCode.NOT_FOUND);
+    assertThat(await(store().find(group.id()))).contains(group);
+  }
+
+  @Test
+  void setRoleInADirectConversationFailsWithInvalidArgument() {
+    Conversation direct = await(store().create(direct(uniqueId("u"), uniqueId("u"))));
+
+    awaitFailure(
+        store().setRole(direct.id(), direct.memberIds().get(0), MemberRole.ADMIN),
+        ErrorCode.INVALID_ARGUMENT);
+    assertThat(await(store().find(direct.id()))).contains(direct);
+  }
+
+  @Test
+  void concurrentRoleChangesAndMembershipChangesAllTakeEffect() {
+    String admin = uniqueId("u");
+    List<String> promoted = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
+    List<String> joining = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
+    List<String> initial = new ArrayList<>(List.of(admin));
+    initial.addAll(promoted);
+    Conversation group =
+        await(store().create(group("Team", now(), initial.toArray(String[]::new))));
+
+    values(
+        race(
+            8,
+            16,
+            i ->
+                i % 2 == 0
+                    ? store().setRole(group.id(), promoted.get(i / 2), MemberRole.ADMIN)
+                    : store()
+                        .addMember(group.id(), member(joining.get(i / 2), MemberRole.MEMBER))));
+
+    Conversation stored = await(store().find(group.id())).orElseThrow();
+    assertThat(stored.memberIds().subList(0, initial.size())).containsExactlyElementsOf(initial);
+    assertThat(stored.memberIds().subList(initial.size(), stored.members().size()))
+        .containsExactlyInAnyOrderElementsOf(joining);
+    assertThat(promoted).allMatch(stored::isAdmin);
+    assertThat(joining).noneMatch(stored::isAdmin);
+  }
+
+  @Test
   void renameSetsTheTitle() {
     Conversation group = await(store().create(group("Before", now(), uniqueId("u"))));
 

@@ -440,6 +440,72 @@ class RestApiIT {
   }
 
   @Test
+  void groupAdminsSetMemberRolesAndALeavingLastAdminHandsOver() {
+    JsonNode admin = api.signup(Api.unique("ra"));
+    JsonNode m1 = api.signup(Api.unique("rm"));
+    JsonNode m2 = api.signup(Api.unique("rn"));
+    String ta = admin.path("token").asText();
+    String t1 = m1.path("token").asText();
+    String id1 = m1.path("user").path("id").asText();
+    String id2 = m2.path("user").path("id").asText();
+    String gid =
+        api.post(
+                "/api/conversations",
+                ta,
+                Map.of("kind", "group", "title", "Roles", "members", List.of(id1, id2)))
+            .json()
+            .path("id")
+            .asText();
+    String member1 = "/api/conversations/" + gid + "/members/" + id1;
+
+    assertThat(api.put(member1, t1, Map.of("role", "admin")).status()).isEqualTo(403);
+    Resp bad = api.put(member1, ta, Map.of("role", "owner"));
+    assertThat(bad.status()).isEqualTo(422);
+    assertThat(bad.json().path("error").path("code").asText()).isEqualTo("invalid_argument");
+    assertThat(bad.json().path("error").path("message").asText()).contains("admin or member");
+    assertThat(api.put(member1, ta, Map.of()).status()).isEqualTo(400);
+    assertThat(
+            api.put("/api/conversations/" + gid + "/members/nobody", ta, Map.of("role", "admin"))
+                .status())
+        .isEqualTo(404);
+    assertThat(
+            api.put(
+                    "/api/conversations/"
+                        + gid
+                        + "/members/"
+                        + admin.path("user").path("id").asText(),
+                    ta,
+                    Map.of("role", "member"))
+                .status())
+        .as("the only admin cannot step down")
+        .isEqualTo(409);
+
+    Resp promoted = api.put(member1, ta, Map.of("role", "admin"));
+    assertThat(promoted.status()).isEqualTo(200);
+    assertThat(promoted.json().path("members").get(1).path("role").asText()).isEqualTo("admin");
+    assertThat(api.put("/api/conversations/" + gid, t1, Map.of("title", "Mine")).status())
+        .isEqualTo(200);
+
+    assertThat(
+            api.put(member1, t1, Map.of("role", "member"))
+                .json()
+                .path("members")
+                .get(1)
+                .path("role")
+                .asText())
+        .isEqualTo("member");
+    assertThat(api.post("/api/conversations/" + gid + "/leave", ta, "").status()).isEqualTo(204);
+    JsonNode after = api.get("/api/conversations/" + gid, t1).json();
+    JsonNode members = after.path("conversation").path("members");
+    assertThat(members).hasSize(2);
+    assertThat(members.get(0).path("userId").asText()).isEqualTo(id1);
+    assertThat(members.get(0).path("role").asText())
+        .as("longest-standing member")
+        .isEqualTo("admin");
+    assertThat(members.get(1).path("role").asText()).isEqualTo("member");
+  }
+
+  @Test
   void editAndDeleteOwnMessagesOnly() {
     JsonNode a = api.signup(Api.unique("ea"));
     JsonNode b = api.signup(Api.unique("eb"));

@@ -128,7 +128,8 @@ public sealed interface ServerFrame {
   /**
    * {@code conversation}: a conversation the recipient is (or was) a member of was created or
    * changed. {@code change} is one of {@code created}, {@code renamed}, {@code member_added},
-   * {@code member_removed}, {@code member_left}; {@code userId} names the member concerned, if any.
+   * {@code member_removed}, {@code member_left}, {@code role_changed} (the member's role is in
+   * {@code conversation}); {@code userId} names the member concerned, if any.
    */
   record ConversationEvent(String change, Conversation conversation, @Nullable String userId)
       implements ServerFrame {

@@ -2,6 +2,7 @@ package dev.chatsdk.api.port;
 
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.Member;
+import dev.chatsdk.api.MemberRole;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
@@ -35,6 +36,13 @@ public interface ConversationStore {
 
   /** Removes a member (a no-op if not a member) and completes with the updated conversation. */
   CompletionStage<Conversation> removeMember(String conversationId, String userId);
+
+  /**
+   * Sets a group member's role (a no-op if it already has it) and completes with the updated
+   * conversation. Fails with {@code NOT_FOUND} for an unknown conversation or a user who is not a
+   * member, and {@code INVALID_ARGUMENT} for a direct conversation.
+   */
+  CompletionStage<Conversation> setRole(String conversationId, String userId, MemberRole role);
 
   /** Sets a group's title and completes with the updated conversation. */
   CompletionStage<Conversation> rename(String conversationId, String title);

@@ -3,6 +3,7 @@ package dev.chatsdk.core.internal;
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.ConversationKind;
+import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.HistoryQuery;
 import dev.chatsdk.api.Member;
 import dev.chatsdk.api.MemberRole;
@@ -313,10 +314,10 @@ final class ConversationOps {
               }
               return Engines.call(
                       () -> config.conversationStore().removeMember(conversationId, userId))
-                  .thenApply(
+                  .thenCompose(
                       updated -> {
                         conversationChanged("member_removed", updated, userId, -1);
-                        return updated;
+                        return keepAnAdmin(updated);
                       });
             })
         .exceptionallyCompose(Engines.failAs("removeMember"));
@@ -356,12 +357,89 @@ final class ConversationOps {
               return Engines.call(
                   () -> config.conversationStore().removeMember(conversationId, userId));
             })
-        .thenApply(
+        .thenCompose(
             updated -> {
               conversationChanged("member_left", updated, userId, -1);
-              return updated;
+              return keepAnAdmin(updated);
             })
         .exceptionallyCompose(Engines.failAs("leave"));
+  }
+
+  /**
+   * Sets a member's role in a group the caller administers (a no-op if the member has it). A group
+   * keeps at least one admin: demoting the only admin fails with {@code CONFLICT}.
+   */
+  CompletionStage<Conversation> setRole(
+      Principal principal, String conversationId, String userId, MemberRole role) {
+    Objects.requireNonNull(principal, "principal");
+    Objects.requireNonNull(conversationId, "conversationId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(role, "role");
+    return administeredGroup(principal.userId(), conversationId)
+        .thenCompose(
+            c -> {
+              Member member =
+                  c.member(userId)
+                      .orElseThrow(
+                          () ->
+                              ChatException.notFound(
+                                  "user "
+                                      + userId
+                                      + ": not a member of conversation "
+                                      + conversationId));
+              if (member.role() == role) {
+                return CompletableFuture.completedFuture(c);
+              }
+              if (role != MemberRole.ADMIN && !c.withRole(userId, role).hasAdmin()) {
+                throw new ChatException(
+                    ErrorCode.CONFLICT,
+                    "conversation "
+                        + conversationId
+                        + ": a group keeps at least one admin (make another member admin first)");
+              }
+              return Engines.call(
+                      () -> config.conversationStore().setRole(conversationId, userId, role))
+                  .thenCompose(
+                      updated -> {
+                        conversationChanged("role_changed", updated, userId, -1);
+                        // Two admins demoting themselves at once both passed the check above.
+                        return keepAnAdmin(updated);
+                      });
+            })
+        .exceptionallyCompose(Engines.failAs("setRole"));
+  }
+
+  /**
+   * Makes the longest-standing member admin of a group that has members but no admin left (its last
+   * admin left, was removed or stepped down) and tells the members; completes with the group as it
+   * then is. Each membership write answers with the group as that write left it, so of concurrent
+   * changes the last one sees the admin gone. A failed promotion is logged and the group stays
+   * without an admin until the next membership change.
+   */
+  private CompletableFuture<Conversation> keepAnAdmin(Conversation group) {
+    if (group.kind() != ConversationKind.GROUP || group.members().isEmpty() || group.hasAdmin()) {
+      return CompletableFuture.completedFuture(group);
+    }
+    Member successor =
+        group.members().stream().min(Comparator.comparing(Member::joinedAt)).orElseThrow();
+    return Engines.call(
+            () ->
+                config
+                    .conversationStore()
+                    .setRole(group.id(), successor.userId(), MemberRole.ADMIN))
+        .handle(
+            (promoted, error) -> {
+              if (error != null) {
+                log.warn(
+                    "conversation {}: no admin left and promoting {} failed",
+                    group.id(),
+                    successor.userId(),
+                    error);
+                return group;
+              }
+              conversationChanged("role_changed", promoted, successor.userId(), -1);
+              return promoted;
+            });
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.chatsdk.core.internal;
 import dev.chatsdk.api.AppendResult;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.HistoryQuery;
+import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.api.Message;
 import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.Principal;
@@ -251,6 +252,12 @@ public final class DefaultChatEngine implements ChatEngine {
   public CompletionStage<Conversation> removeMember(
       Principal principal, String conversationId, String userId) {
     return conversations.removeMember(principal, conversationId, userId);
+  }
+
+  @Override
+  public CompletionStage<Conversation> setMemberRole(
+      Principal principal, String conversationId, String userId, MemberRole role) {
+    return conversations.setRole(principal, conversationId, userId, role);
   }
 
   @Override

@@ -2,8 +2,10 @@ package dev.chatsdk.core.memory;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.Conversation;
+import dev.chatsdk.api.ConversationKind;
 import dev.chatsdk.api.ErrorCode;
 import dev.chatsdk.api.Member;
+import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.api.port.ConversationStore;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -142,6 +144,40 @@ public final class InMemoryConversationStore implements ConversationStore {
             if (ids != null) {
               ids.remove(conversationId);
             }
+            return updated;
+          }
+        });
+  }
+
+  @Override
+  public CompletionStage<Conversation> setRole(
+      String conversationId, String userId, MemberRole role) {
+    Objects.requireNonNull(conversationId, "conversationId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(role, "role");
+    return Stages.now(
+        () -> {
+          synchronized (writeLock) {
+            Conversation stored = require(conversationId);
+            if (stored.kind() == ConversationKind.DIRECT) {
+              throw ChatException.invalid(
+                  "conversation: '" + conversationId + "' is direct (expected: group)");
+            }
+            Member member =
+                stored
+                    .member(userId)
+                    .orElseThrow(
+                        () ->
+                            ChatException.notFound(
+                                "user "
+                                    + userId
+                                    + ": not a member of conversation "
+                                    + conversationId));
+            if (member.role() == role) {
+              return stored;
+            }
+            Conversation updated = stored.withRole(userId, role);
+            byId.put(conversationId, updated);
             return updated;
           }
         });

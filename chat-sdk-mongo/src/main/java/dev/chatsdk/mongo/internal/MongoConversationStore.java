@@ -175,6 +175,41 @@ public final class MongoConversationStore implements dev.chatsdk.api.port.Conver
   }
 
   @Override
+  public CompletionStage<Conversation> setRole(
+      String conversationId, String userId, MemberRole role) {
+    Objects.requireNonNull(conversationId, "conversationId");
+    Objects.requireNonNull(userId, "userId");
+    Objects.requireNonNull(role, "role");
+    Bson filter =
+        Filters.and(
+            Filters.eq("_id", conversationId),
+            Filters.eq("k", ConversationKind.GROUP.name()),
+            Filters.eq("mem.u", userId));
+    return Reactive.first(
+            () ->
+                conversations.findOneAndUpdate(
+                    filter, Updates.set("mem.$.r", role.name()), RETURN_BEFORE))
+        .thenCompose(
+            before -> {
+              if (before.isPresent()) {
+                return CompletableFuture.completedFuture(
+                    toConversation(before.get()).withRole(userId, role));
+              }
+              return requireConversation(conversationId)
+                  .thenApply(
+                      current -> {
+                        if (current.kind() == ConversationKind.DIRECT) {
+                          throw ChatException.invalid(
+                              "conversation: '" + conversationId + "' is direct (expected: group)");
+                        }
+                        // Not a member when the update ran (whatever the second read says).
+                        throw ChatException.notFound(
+                            "user " + userId + ": not a member of conversation " + conversationId);
+                      });
+            });
+  }
+
+  @Override
   public CompletionStage<Conversation> rename(String conversationId, String title) {
     Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(title, "title");

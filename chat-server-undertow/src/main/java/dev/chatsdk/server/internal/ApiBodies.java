@@ -1,10 +1,12 @@
 package dev.chatsdk.server.internal;
 
 import dev.chatsdk.api.ChatException;
+import dev.chatsdk.api.MemberRole;
 import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.User;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -91,6 +93,23 @@ final class ApiBodies {
   record AddMemberRequest(String userId) {
     AddMemberRequest {
       required(userId, "userId");
+    }
+  }
+
+  /** {@code PUT /api/conversations/{id}/members/{userId}}. */
+  record RoleRequest(String role) {
+    RoleRequest {
+      required(role, "role");
+    }
+
+    /** The role named, or {@code INVALID_ARGUMENT}. */
+    MemberRole memberRole() {
+      for (MemberRole r : MemberRole.values()) {
+        if (r.name().toLowerCase(Locale.ROOT).equals(role)) {
+          return r;
+        }
+      }
+      throw ChatException.invalid("role: '" + role + "' (expected: admin or member)");
     }
   }
 

@@ -26,6 +26,7 @@ import dev.chatsdk.server.internal.ApiBodies.ProfileRequest;
 import dev.chatsdk.server.internal.ApiBodies.ReadMarkerList;
 import dev.chatsdk.server.internal.ApiBodies.ReadRequest;
 import dev.chatsdk.server.internal.ApiBodies.RenameRequest;
+import dev.chatsdk.server.internal.ApiBodies.RoleRequest;
 import dev.chatsdk.server.internal.ApiBodies.SendRequest;
 import dev.chatsdk.server.internal.ApiBodies.SignupRequest;
 import dev.chatsdk.server.internal.ApiBodies.UserList;
@@ -190,6 +191,13 @@ public final class RestApi {
         Auth.REQUIRED,
         0,
         this::removeMember);
+    add(
+        r,
+        Methods.PUT,
+        "/api/conversations/{id}/members/{userId}",
+        Auth.REQUIRED,
+        MAX_JSON_BODY,
+        this::setMemberRole);
     add(r, Methods.POST, "/api/conversations/{id}/leave", Auth.REQUIRED, 0, this::leave);
     add(r, Methods.GET, "/api/conversations/{id}/messages", Auth.REQUIRED, 0, this::history);
     add(
@@ -710,6 +718,13 @@ public final class RestApi {
   private CompletionStage<Reply> removeMember(Call call) {
     return engine
         .removeMember(call.me(), call.path("id"), call.path("userId"))
+        .thenApply(c -> json(200, c));
+  }
+
+  private CompletionStage<Reply> setMemberRole(Call call) {
+    RoleRequest req = codec.fromJson(call.body(), RoleRequest.class);
+    return engine
+        .setMemberRole(call.me(), call.path("id"), call.path("userId"), req.memberRole())
         .thenApply(c -> json(200, c));
   }
 

@@ -74,4 +74,43 @@ class DurableWritesTest {
 
     assertThat(append).failsWithin(5, TimeUnit.SECONDS);
   }
+
+  @Test
+  void everyMethodOfEveryStoragePortIsAKnownWriteOrRead() {
+    for (Class<?> port :
+        List.of(
+            dev.chatsdk.api.port.UserStore.class,
+            dev.chatsdk.api.port.ConversationStore.class,
+            MessageStore.class,
+            dev.chatsdk.api.port.CredentialStore.class,
+            dev.chatsdk.api.port.BlobStore.class)) {
+      org.assertj.core.api.Assertions.assertThatCode(() -> wrapUntyped(port))
+          .as(port.getSimpleName())
+          .doesNotThrowAnyException();
+    }
+  }
+
+  private static <T> T wrapUntyped(Class<T> port) {
+    T delegate =
+        port.cast(
+            java.lang.reflect.Proxy.newProxyInstance(
+                port.getClassLoader(), new Class<?>[] {port}, (self, method, args) -> null));
+    return DurableWrites.wrap(port, delegate, () -> CompletableFuture.completedFuture(null));
+  }
+
+  @Test
+  void wrappingAPortWithAnUnlistedMethodFails() {
+    interface Unlisted {
+      CompletableFuture<Void> purge();
+    }
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () ->
+                DurableWrites.wrap(
+                    Unlisted.class,
+                    () -> CompletableFuture.completedFuture(null),
+                    () -> CompletableFuture.completedFuture(null)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Unlisted.purge");
+  }
 }
