@@ -268,6 +268,25 @@ describe('web demo in Chromium against the real server', () => {
     await bob.page.getByTestId('day-separator').first().waitFor({ timeout: WAIT });
   });
 
+  it('lets the group admin make a member admin, who then sees the admin controls', async () => {
+    await openConversationTitled(alice, 'Weekend plans');
+    await alice.page.getByTestId('members-button').click();
+    const bobRow = alice.page.locator('[data-testid=member-row]', { hasText: bob.name });
+    await bobRow.getByRole('button', { name: `Make ${bob.name} admin` }).click();
+    await bobRow.getByTestId('admin-badge').waitFor({ timeout: WAIT });
+    await alice.page.getByTestId('members-dialog').getByRole('button', { name: 'Close' }).click();
+
+    // Bob's session hears of it (a `role_changed` frame): his dialog now offers admin actions.
+    await openConversationTitled(bob, 'Weekend plans');
+    await bob.page.getByTestId('members-button').click();
+    const dialog = bob.page.getByTestId('members-dialog');
+    await dialog.getByRole('button', { name: 'Step down as admin' }).waitFor({ timeout: WAIT });
+    await dialog.getByRole('button', { name: `Remove ${carol.name}` }).waitFor({ timeout: WAIT });
+    await dialog.getByRole('button', { name: 'Step down as admin' }).click();
+    await dialog.getByRole('button', { name: `Remove ${carol.name}` }).waitFor({ state: 'detached', timeout: WAIT });
+    await dialog.getByRole('button', { name: 'Close' }).click();
+  });
+
   it('lets the group admin remove a member, whose list then drops the group', async () => {
     await openConversationTitled(alice, 'Weekend plans');
     await alice.page.getByTestId('members-button').click();

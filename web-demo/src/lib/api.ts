@@ -147,6 +147,11 @@ export const api = {
       await request('DELETE', `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`),
     );
   },
+  async setMemberRole(conversationId: string, userId: string, role: 'admin' | 'member'): Promise<Conversation> {
+    return unwrapConversation(
+      await request('PUT', `/api/conversations/${encodeURIComponent(conversationId)}/members/${encodeURIComponent(userId)}`, { role }),
+    );
+  },
   leave: (conversationId: string) =>
     request<void>('POST', `/api/conversations/${encodeURIComponent(conversationId)}/leave`),
   async history(conversationId: string, query: { before?: number; after?: number; limit: number }): Promise<HistoryPage> {

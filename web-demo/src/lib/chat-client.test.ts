@@ -295,6 +295,14 @@ describe('ChatClient sends', () => {
 
     latest().receive({
       type: 'conversation',
+      change: 'role_changed',
+      userId: BOB,
+      conversation: { id: 'g1', kind: 'group', title: 'Team', members: [{ userId: ME.id, role: 'admin' }, { userId: BOB, role: 'admin' }] },
+    });
+    expect(store.getState().conversations.g1?.conversation.members.map((m) => m.role)).toEqual(['admin', 'admin']);
+
+    latest().receive({
+      type: 'conversation',
       change: 'member_removed',
       userId: ME.id,
       conversation: { id: 'g1', kind: 'group', title: 'Team', members: [{ userId: BOB, role: 'admin' }] },

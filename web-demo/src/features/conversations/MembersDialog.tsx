@@ -5,7 +5,10 @@ import type { Conversation } from '../../lib/types';
 import { chatStore, useChat } from '../../stores';
 import { Avatar } from '../../components/Avatar';
 
-/** Members of a group: admins add and remove people; anyone can leave. */
+/**
+ * Members of a group: admins add and remove people and make others admins (or not); an admin may
+ * step down while another admin remains; anyone can leave.
+ */
 export function MembersDialog({ conversationId, open, onClose }: { conversationId: string; open: boolean; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState<string | null>(null);
@@ -17,6 +20,7 @@ export function MembersDialog({ conversationId, open, onClose }: { conversationI
     (s) => s.conversations[conversationId]?.conversation.members.some((m) => m.userId === s.me?.id && m.role === 'admin') ?? false,
   );
   const meId = useChat((s) => s.me?.id);
+  const adminCount = members.filter((m) => m.endsWith('|admin')).length;
   const candidates = useChat(
     useShallow((s) => {
       const inGroup = new Set(s.conversations[conversationId]?.conversation.members.map((m) => m.userId));
@@ -56,7 +60,18 @@ export function MembersDialog({ conversationId, open, onClose }: { conversationI
               <li key={userId} className="flex items-center gap-3" data-testid="member-row">
                 <Avatar userId={userId} size="sm" showPresence />
                 <span className="flex-1">{names[i]}{userId === meId ? ' (you)' : ''}</span>
-                {role === 'admin' && <span className="badge badge-ghost badge-sm">admin</span>}
+                {role === 'admin' && <span className="badge badge-ghost badge-sm" data-testid="admin-badge">admin</span>}
+                {iAmAdmin && userId !== meId && (
+                  <button type="button" className="btn btn-ghost btn-xs"
+                    aria-label={role === 'admin' ? `Dismiss ${names[i]} as admin` : `Make ${names[i]} admin`}
+                    onClick={() => void run(() => api.setMemberRole(conversationId, userId, role === 'admin' ? 'member' : 'admin'))}>
+                    {role === 'admin' ? 'Dismiss as admin' : 'Make admin'}
+                  </button>
+                )}
+                {iAmAdmin && userId === meId && adminCount > 1 && (
+                  <button type="button" className="btn btn-ghost btn-xs" aria-label="Step down as admin"
+                    onClick={() => void run(() => api.setMemberRole(conversationId, userId, 'member'))}>Step down</button>
+                )}
                 {iAmAdmin && userId !== meId && (
                   <button type="button" className="btn btn-ghost btn-xs" aria-label={`Remove ${names[i]}`}
                     onClick={() => void run(() => api.removeMember(conversationId, userId))}>Remove</button>
