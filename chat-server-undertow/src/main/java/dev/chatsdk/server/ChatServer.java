@@ -359,8 +359,12 @@ public final class ChatServer implements AutoCloseable {
     }
 
     /**
-     * Addresses of reverse proxies (e.g. nginx) whose {@code X-Forwarded-For} header names the real
-     * client for per-address limits. Default: none (the header is ignored, so it cannot be forged).
+     * Addresses or CIDR ranges ({@code 10.244.0.0/16}, {@code fd00::/8}) of reverse proxies (e.g.
+     * nginx, an ingress controller) whose {@code X-Forwarded-For} header names the real client for
+     * per-address limits. Default: none (the header is ignored, so it cannot be forged).
+     *
+     * @throws ChatException {@code INVALID_ARGUMENT} for a host name, a malformed range, or a range
+     *     with bits set past its prefix
      */
     public Builder trustedProxies(Set<String> proxies) {
       Objects.requireNonNull(proxies, "proxies");

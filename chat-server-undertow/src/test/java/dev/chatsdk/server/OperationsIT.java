@@ -103,12 +103,48 @@ class OperationsIT {
 
   @Test
   void behindATrustedProxyTheForwardedClientIsThrottledNotTheProxy() {
+    throttlesTheForwardedClientBehind("127.0.0.1");
+  }
+
+  @Test
+  void aTrustedProxyRangeCoversEveryProxyAddressInIt() {
+    // An ingress controller's pods change address within their range.
+    throttlesTheForwardedClientBehind("127.0.0.0/8");
+  }
+
+  @Test
+  void aProxyOutsideTheTrustedRangeCannotNameTheClient() {
     try (TestServer server =
         TestServer.builder()
             .inMemory()
             .configure(
                 b ->
-                    b.trustedProxies(java.util.Set.of("127.0.0.1"))
+                    b.trustedProxies(java.util.Set.of("10.0.0.0/8"))
+                        .loginThrottle(
+                            LoginThrottle.builder()
+                                .maxFailuresPerAccount(100)
+                                .maxFailuresPerAddress(3)
+                                .maxSignupsPerAddress(1000)
+                                .build()))
+            .start()) {
+      Api api = new Api(server.baseUri());
+      // Loopback is not in 10.0.0.0/8: each forged header is ignored and all count as 127.0.0.1.
+      int last = 0;
+      for (int i = 0; i < 5 && last != 429; i++) {
+        last = failedLoginFrom(api, "203.0.113." + (10 + i)).status();
+      }
+      assertThat(last).isEqualTo(429);
+      assertThat(failedLoginFrom(api, "203.0.113.99").status()).isEqualTo(429);
+    }
+  }
+
+  private static void throttlesTheForwardedClientBehind(String trustedProxy) {
+    try (TestServer server =
+        TestServer.builder()
+            .inMemory()
+            .configure(
+                b ->
+                    b.trustedProxies(java.util.Set.of(trustedProxy))
                         .loginThrottle(
                             LoginThrottle.builder()
                                 .maxFailuresPerAccount(100)

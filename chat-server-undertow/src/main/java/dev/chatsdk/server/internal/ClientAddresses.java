@@ -14,15 +14,16 @@ import org.jspecify.annotations.Nullable;
 /**
  * The client's address for per-address limits and logs. The TCP peer, unless that peer is a
  * configured trusted proxy: then the right-most {@code X-Forwarded-For} entry that is not itself a
- * trusted proxy (entries further left were written by the client and could be forged). With no
- * trusted proxies the header is ignored. Immutable; thread-safe.
+ * trusted proxy (entries further left were written by the client and could be forged). Trusted
+ * proxies are addresses or CIDR ranges ({@code 10.0.0.0/8}: ingress controller pods change
+ * address). With no trusted proxies the header is ignored. Immutable; thread-safe.
  */
 public final class ClientAddresses {
-  private final Set<String> trusted;
+  private final List<IpRange> trusted;
 
-  /** Trusts the given proxy addresses (IP literals, normalised by {@link #normalize}). */
+  /** Trusts the given proxy addresses and ranges (as {@link #normalizeAll} accepts them). */
   public ClientAddresses(Set<String> trustedProxies) {
-    this.trusted = Set.copyOf(trustedProxies);
+    this.trusted = trustedProxies.stream().map(IpRange::parse).toList();
   }
 
   /**
@@ -68,21 +69,38 @@ public final class ClientAddresses {
     return true;
   }
 
-  /** Normalises a list of proxies. */
-  public static Set<String> normalizeAll(List<String> ips) {
+  /**
+   * Normalises a list of proxy addresses ({@code 10.0.0.1}, {@code ::1}) and CIDR ranges ({@code
+   * 10.0.0.0/8}, {@code fd00::/8}) to their canonical text.
+   *
+   * @throws ChatException {@code INVALID_ARGUMENT} for a host name, a malformed range, or a range
+   *     with bits set past its prefix
+   */
+  public static Set<String> normalizeAll(List<String> proxies) {
     Set<String> out = new LinkedHashSet<>();
-    for (String ip : ips) {
-      out.add(normalize(ip));
+    for (String proxy : proxies) {
+      out.add(IpRange.parse(proxy).toString());
     }
     return out;
+  }
+
+  private boolean isTrusted(byte[] address) {
+    for (IpRange range : trusted) {
+      if (range.contains(address)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The client's address as the server should count it. */
   public String of(HttpServerExchange ex) {
     InetSocketAddress peer = ex.getSourceAddress();
-    String address =
-        peer == null || peer.getAddress() == null ? "unknown" : peer.getAddress().getHostAddress();
-    if (trusted.isEmpty() || !trusted.contains(address)) {
+    if (peer == null || peer.getAddress() == null) {
+      return "unknown";
+    }
+    String address = peer.getAddress().getHostAddress();
+    if (trusted.isEmpty() || !isTrusted(peer.getAddress().getAddress())) {
       return address;
     }
     String forwarded = joined(ex);
@@ -98,7 +116,7 @@ public final class ClientAddresses {
       } catch (ChatException e) {
         return hop.isEmpty() ? address : truncate(hop); // garbage: count it as one client
       }
-      if (!trusted.contains(normal)) {
+      if (!isTrusted(IpRange.bytes(normal))) {
         return normal;
       }
     }

@@ -69,7 +69,8 @@ public final class CommandLine {
               "--trusted-proxies",
               "CHAT_TRUSTED_PROXIES",
               "LIST",
-              "comma-separated proxy IPs whose X-Forwarded-For is believed (default none)"),
+              "comma-separated proxy addresses or CIDR ranges whose X-Forwarded-For is believed"
+                  + " (default none)"),
           new Option(
               "--rate-limit",
               "CHAT_RATE_LIMIT",

@@ -85,12 +85,19 @@ class CommandLineTest {
   }
 
   @Test
-  void trustedProxiesAreIpLiteralsOnly() {
+  void trustedProxiesAreIpLiteralsOrCidrRangesOnly() {
     assertThat(
-            CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "10.0.0.1, ::1"))
+            CommandLine.parse(
+                    new String[0],
+                    Map.of("CHAT_TRUSTED_PROXIES", "10.0.0.1, ::1, 10.244.0.0/16, fd00::/8"))
                 .builder()
                 .trustedProxies())
-        .containsExactlyInAnyOrder("10.0.0.1", "0:0:0:0:0:0:0:1");
+        .containsExactlyInAnyOrder(
+            "10.0.0.1", "0:0:0:0:0:0:0:1", "10.244.0.0/16", "fd00:0:0:0:0:0:0:0/8");
+    assertThatThrownBy(
+            () -> CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "10.244.1.0/16")))
+        .hasMessageContaining("CHAT_TRUSTED_PROXIES")
+        .hasMessageContaining("expected: 10.244.0.0/16");
     assertThatThrownBy(
             () -> CommandLine.parse(new String[0], Map.of("CHAT_TRUSTED_PROXIES", "nginx.local")))
         .hasMessageContaining("CHAT_TRUSTED_PROXIES")
