@@ -73,8 +73,9 @@ public final class Bench {
               5_000,
               Duration.ofSeconds(4),
               new double[] {2_000, 5_000, 10_000, 15_000, 20_000, 30_000, 40_000},
-              new double[] {10, 20, 50, 100, 150, 200, 300},
-              new double[] {100, 200, 500, 1_000, 2_000, 5_000, 10_000});
+              // finer steps where ours and the floor saturate the server's core (100..200)
+              new double[] {20, 50, 100, 125, 150, 175, 200, 300},
+              new double[] {50, 100, 200, 500, 1_000, 2_000, 5_000, 10_000});
     }
   }
 

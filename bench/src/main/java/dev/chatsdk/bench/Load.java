@@ -7,6 +7,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
@@ -31,6 +32,8 @@ final class Load implements AutoCloseable {
   private final AtomicLong delivered = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicReference<String> firstDrop = new AtomicReference<>();
+  private final List<Client> opened = new ArrayList<>(); // confined to the caller's thread
   private volatile long stepStart = Long.MAX_VALUE;
 
   Load(Peer peer) {
@@ -115,6 +118,7 @@ final class Load implements AutoCloseable {
       if (open) {
         open = false;
         dropped.incrementAndGet();
+        firstDrop.compareAndSet(null, reason);
       }
       ready.countDown();
       releasePermit();
@@ -153,6 +157,7 @@ final class Load implements AutoCloseable {
       }
       Client c = new Client(users.get(i), conversations.get(i));
       clients.add(c);
+      opened.add(c);
       c.permits = permits;
       loop.connect(peer.address(), c.connection);
     }
@@ -166,6 +171,7 @@ final class Load implements AutoCloseable {
                 + timeout
                 + " (dropped "
                 + dropped.get()
+                + (firstDrop.get() == null ? "" : ", the first: " + firstDrop.get())
                 + ")");
       }
     }
@@ -267,8 +273,26 @@ final class Load implements AutoCloseable {
         (sendEnd - start) / 1e9);
   }
 
+  /**
+   * Closes every connection this load opened (on its loop, which owns them: closing the selector
+   * alone would leave their sockets open), then the loop.
+   */
   @Override
   public void close() {
-    loop.close();
+    CountDownLatch closed = new CountDownLatch(1);
+    loop.execute(
+        () -> {
+          opened.forEach(c -> c.connection.close("done"));
+          closed.countDown();
+        });
+    try {
+      if (!closed.await(10, TimeUnit.SECONDS)) {
+        System.err.println("load: connections not closed within 10 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      loop.close();
+    }
   }
 }
