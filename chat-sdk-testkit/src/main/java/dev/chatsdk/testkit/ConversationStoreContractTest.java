@@ -17,7 +17,9 @@ import dev.chatsdk.api.port.ConversationStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.IntStream;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -307,13 +309,23 @@ public abstract class ConversationStoreContractTest {
 
   @Test
   void concurrentRemoveAndAddCallsAllTakeEffect() {
+    Raced r = raceAgainstJoins(store()::removeMember);
+
+    assertThat(r.stored().memberIds())
+        .containsExactlyInAnyOrderElementsOf(concat(r.admin(), r.joining()));
+  }
+
+  /** A group after 8 calls of {@code onMember} (one per member) raced against 8 joins. */
+  private record Raced(
+      Conversation stored, String admin, List<String> members, List<String> joining) {}
+
+  private Raced raceAgainstJoins(
+      BiFunction<String, String, CompletionStage<Conversation>> onMember) {
     String admin = uniqueId("u");
-    List<String> leaving = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
+    List<String> members = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
     List<String> joining = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
-    List<String> initial = new ArrayList<>(List.of(admin));
-    initial.addAll(leaving);
     Conversation group =
-        await(store().create(group("Team", now(), initial.toArray(String[]::new))));
+        await(store().create(group("Team", now(), concat(admin, members).toArray(String[]::new))));
 
     values(
         race(
@@ -321,12 +333,11 @@ public abstract class ConversationStoreContractTest {
             16,
             i ->
                 i % 2 == 0
-                    ? store().removeMember(group.id(), leaving.get(i / 2))
+                    ? onMember.apply(group.id(), members.get(i / 2))
                     : store()
                         .addMember(group.id(), member(joining.get(i / 2), MemberRole.MEMBER))));
 
-    Conversation stored = await(store().find(group.id())).orElseThrow();
-    assertThat(stored.memberIds()).containsExactlyInAnyOrderElementsOf(concat(admin, joining));
+    return new Raced(await(store().find(group.id())).orElseThrow(), admin, members, joining);
   }
 
   @Test
@@ -382,30 +393,15 @@ public abstract class ConversationStoreContractTest {
 
   @Test
   void concurrentRoleChangesAndMembershipChangesAllTakeEffect() {
-    String admin = uniqueId("u");
-    List<String> promoted = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
-    List<String> joining = IntStream.range(0, 8).mapToObj(i -> uniqueId("u")).toList();
-    List<String> initial = new ArrayList<>(List.of(admin));
-    initial.addAll(promoted);
-    Conversation group =
-        await(store().create(group("Team", now(), initial.toArray(String[]::new))));
+    Raced r = raceAgainstJoins((group, user) -> store().setRole(group, user, MemberRole.ADMIN));
 
-    values(
-        race(
-            8,
-            16,
-            i ->
-                i % 2 == 0
-                    ? store().setRole(group.id(), promoted.get(i / 2), MemberRole.ADMIN)
-                    : store()
-                        .addMember(group.id(), member(joining.get(i / 2), MemberRole.MEMBER))));
-
-    Conversation stored = await(store().find(group.id())).orElseThrow();
-    assertThat(stored.memberIds().subList(0, initial.size())).containsExactlyElementsOf(initial);
-    assertThat(stored.memberIds().subList(initial.size(), stored.members().size()))
-        .containsExactlyInAnyOrderElementsOf(joining);
-    assertThat(promoted).allMatch(stored::isAdmin);
-    assertThat(joining).noneMatch(stored::isAdmin);
+    List<String> initial = concat(r.admin(), r.members());
+    List<String> ids = r.stored().memberIds();
+    assertThat(ids.subList(0, initial.size())).containsExactlyElementsOf(initial);
+    assertThat(ids.subList(initial.size(), ids.size()))
+        .containsExactlyInAnyOrderElementsOf(r.joining());
+    assertThat(r.members()).allMatch(r.stored()::isAdmin);
+    assertThat(r.joining()).noneMatch(r.stored()::isAdmin);
   }
 
   @Test

@@ -114,19 +114,7 @@ class OperationsIT {
 
   @Test
   void aProxyOutsideTheTrustedRangeCannotNameTheClient() {
-    try (TestServer server =
-        TestServer.builder()
-            .inMemory()
-            .configure(
-                b ->
-                    b.trustedProxies(java.util.Set.of("10.0.0.0/8"))
-                        .loginThrottle(
-                            LoginThrottle.builder()
-                                .maxFailuresPerAccount(100)
-                                .maxFailuresPerAddress(3)
-                                .maxSignupsPerAddress(1000)
-                                .build()))
-            .start()) {
+    try (TestServer server = throttledBehind("10.0.0.0/8")) {
       Api api = new Api(server.baseUri());
       // Loopback is not in 10.0.0.0/8: each forged header is ignored and all count as 127.0.0.1.
       int last = 0;
@@ -139,19 +127,7 @@ class OperationsIT {
   }
 
   private static void throttlesTheForwardedClientBehind(String trustedProxy) {
-    try (TestServer server =
-        TestServer.builder()
-            .inMemory()
-            .configure(
-                b ->
-                    b.trustedProxies(java.util.Set.of(trustedProxy))
-                        .loginThrottle(
-                            LoginThrottle.builder()
-                                .maxFailuresPerAccount(100)
-                                .maxFailuresPerAddress(3)
-                                .maxSignupsPerAddress(1000)
-                                .build()))
-            .start()) {
+    try (TestServer server = throttledBehind(trustedProxy)) {
       Api api = new Api(server.baseUri());
       int last = 0;
       for (int i = 0; i < 5 && last != 429; i++) {
@@ -163,6 +139,22 @@ class OperationsIT {
       // a client cannot escape by prepending a forged hop: the proxy's entry is the last one
       assertThat(failedLoginFrom(api, "198.51.100.1, 203.0.113.7").status()).isEqualTo(429);
     }
+  }
+
+  /** A server that trusts {@code trustedProxy} and throttles an address after 3 failed logins. */
+  private static TestServer throttledBehind(String trustedProxy) {
+    return TestServer.builder()
+        .inMemory()
+        .configure(
+            b ->
+                b.trustedProxies(java.util.Set.of(trustedProxy))
+                    .loginThrottle(
+                        LoginThrottle.builder()
+                            .maxFailuresPerAccount(100)
+                            .maxFailuresPerAddress(3)
+                            .maxSignupsPerAddress(1000)
+                            .build()))
+        .start();
   }
 
   private static Api.Resp failedLoginFrom(Api api, String forwardedFor) {
