@@ -7,6 +7,7 @@ import io.undertow.websockets.core.WebSocketCallback;
 import io.undertow.websockets.core.WebSocketChannel;
 import io.undertow.websockets.core.WebSockets;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.util.ArrayList;
 import java.util.Optional;
@@ -68,13 +69,20 @@ final class UndertowConnection implements ClientConnection {
       callback.completed(new ClosedChannelException());
       return;
     }
-    // explicit flush on = the connection is in its IO thread's batch; only that thread sets it
-    if (channel.getIoThread() == Thread.currentThread() && !channel.isRequireExplicitFlush()) {
-      channel.setRequireExplicitFlush(true);
-      FlushBatch.current().add(this, channel.getIoThread());
+    ByteBuffer payload;
+    if (channel.getIoThread() == Thread.currentThread()) {
+      FlushBatch batch = FlushBatch.current();
+      // explicit flush on = the connection is in its IO thread's batch; only that thread sets it
+      if (!channel.isRequireExplicitFlush()) {
+        channel.setRequireExplicitFlush(true);
+        batch.add(this, channel.getIoThread());
+      }
+      payload = batch.payload(frame);
+    } else {
+      payload = frame.buffer();
     }
     WebSockets.sendText(
-        frame.buffer(),
+        payload,
         channel,
         new WebSocketCallback<Void>() {
           @Override
@@ -104,11 +112,46 @@ final class UndertowConnection implements ClientConnection {
         ThreadLocal.withInitial(FlushBatch::new);
     private static final Logger log = LoggerFactory.getLogger(FlushBatch.class);
 
+    /** From this many sends in a row of one frame on, its sends share one direct copy. */
+    static final int DIRECT_FROM_SEND = 3;
+
     private ArrayList<UndertowConnection> pending = new ArrayList<>();
     private ArrayList<UndertowConnection> spare = new ArrayList<>();
+    private @Nullable Frame lastFrame;
+    private int lastFrameSends;
+    private @Nullable ByteBuffer lastFrameDirect;
 
     static FlushBatch current() {
       return PER_THREAD.get();
+    }
+
+    /**
+     * The bytes to send for {@code frame}: a view of the frame's heap bytes, or, from the {@value
+     * #DIRECT_FROM_SEND}th send in a row of the same frame on this thread (a fan-out, which reaches
+     * an IO thread's recipients one after another), a view of one direct copy made for them all.
+     * Writing a heap buffer makes the JDK copy it into a temporary direct buffer from a per-thread
+     * cache of up to 1,024; once gathering writes of many small frames (1:1 traffic) have filled
+     * that cache, each write of a larger frame scans it all, misses, and allocates and frees native
+     * memory. With one direct copy per fan-out frame and thread, the recipients' writes need no
+     * temporary buffer. Frames sent once or twice (1:1) stay on the heap.
+     */
+    ByteBuffer payload(Frame frame) {
+      if (frame != lastFrame) {
+        lastFrame = frame;
+        lastFrameSends = 0;
+        lastFrameDirect = null;
+      }
+      if (++lastFrameSends < DIRECT_FROM_SEND) {
+        return frame.buffer();
+      }
+      ByteBuffer direct = lastFrameDirect;
+      if (direct == null) {
+        ByteBuffer copy = ByteBuffer.allocateDirect(frame.size());
+        copy.put(frame.buffer()).flip();
+        direct = copy.asReadOnlyBuffer();
+        lastFrameDirect = direct;
+      }
+      return direct.duplicate();
     }
 
     void add(UndertowConnection c, Executor ioThread) {
