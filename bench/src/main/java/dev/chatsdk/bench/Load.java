@@ -2,7 +2,9 @@ package dev.chatsdk.bench;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -33,7 +35,9 @@ final class Load implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicReference<String> firstDrop = new AtomicReference<>();
-  private final List<Client> opened = new ArrayList<>(); // confined to the caller's thread
+  // Clients connected and not yet closed by the caller (each holds a 16 KB read buffer), so that
+  // close() can close what a failed step left open. Confined to the caller's thread.
+  private final Set<Client> opened = new HashSet<>();
   private volatile long stepStart = Long.MAX_VALUE;
 
   Load(Peer peer) {
@@ -135,8 +139,10 @@ final class Load implements AutoCloseable {
               conversationId, Integer.toString(serial), scheduled - base, "t=" + scheduled));
     }
 
+    /** Closes the connection; on the thread that connected it. */
     void close() {
       open = false;
+      opened.remove(this);
       connection.loop().execute(() -> connection.close("done"));
     }
   }
@@ -274,15 +280,18 @@ final class Load implements AutoCloseable {
   }
 
   /**
-   * Closes every connection this load opened (on its loop, which owns them: closing the selector
-   * alone would leave their sockets open), then the loop.
+   * Closes every connection this load opened that the caller did not close (a failed step leaves
+   * them open), on its loop, which owns them (closing the selector alone would leave their sockets
+   * open); then the loop.
    */
   @Override
   public void close() {
+    List<Client> left = List.copyOf(opened);
+    opened.clear();
     CountDownLatch closed = new CountDownLatch(1);
     loop.execute(
         () -> {
-          opened.forEach(c -> c.connection.close("done"));
+          left.forEach(c -> c.connection.close("done"));
           closed.countDown();
         });
     try {

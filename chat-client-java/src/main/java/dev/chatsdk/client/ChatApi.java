@@ -167,12 +167,7 @@ public final class ChatApi implements AutoCloseable {
     ObjectNode body = Json.object();
     body.put("kind", "direct");
     body.putArray("members").add(Objects.requireNonNull(userId, "userId"));
-    return call(
-        "POST",
-        "/api/conversations",
-        body,
-        true,
-        answer -> Json.conversation(Json.objectOf(answer, "conversation")));
+    return call("POST", "/api/conversations", body, true, ChatApi::conversation);
   }
 
   /** Creates a group with the user as admin and {@code memberIds} as members. */
@@ -182,19 +177,15 @@ public final class ChatApi implements AutoCloseable {
     body.put("title", Objects.requireNonNull(title, "title"));
     ArrayNode members = body.putArray("members");
     Objects.requireNonNull(memberIds, "memberIds").forEach(members::add);
-    return call(
-        "POST",
-        "/api/conversations",
-        body,
-        true,
-        answer -> Json.conversation(Json.objectOf(answer, "conversation")));
+    return call("POST", "/api/conversations", body, true, ChatApi::conversation);
   }
 
   /** Adds a member to a group the user administers; answers the updated group. */
   public CompletionStage<Conversation> addMember(String conversationId, String userId) {
     ObjectNode body = Json.object();
     body.put("userId", Objects.requireNonNull(userId, "userId"));
-    return call("POST", conversationPath(conversationId) + "/members", body, true, ChatApi::group);
+    return call(
+        "POST", conversationPath(conversationId) + "/members", body, true, ChatApi::conversation);
   }
 
   /**
@@ -202,7 +193,7 @@ public final class ChatApi implements AutoCloseable {
    * admin goes, the longest-standing member becomes admin.
    */
   public CompletionStage<Conversation> removeMember(String conversationId, String userId) {
-    return call("DELETE", memberPath(conversationId, userId), null, true, ChatApi::group);
+    return call("DELETE", memberPath(conversationId, userId), null, true, ChatApi::conversation);
   }
 
   /**
@@ -213,14 +204,14 @@ public final class ChatApi implements AutoCloseable {
       String conversationId, String userId, MemberRole role) {
     ObjectNode body = Json.object();
     body.put("role", Objects.requireNonNull(role, "role").name().toLowerCase(Locale.ROOT));
-    return call("PUT", memberPath(conversationId, userId), body, true, ChatApi::group);
+    return call("PUT", memberPath(conversationId, userId), body, true, ChatApi::conversation);
   }
 
   /** Renames a group the user administers; answers the updated group. */
   public CompletionStage<Conversation> rename(String conversationId, String title) {
     ObjectNode body = Json.object();
     body.put("title", Objects.requireNonNull(title, "title"));
-    return call("PUT", conversationPath(conversationId), body, true, ChatApi::group);
+    return call("PUT", conversationPath(conversationId), body, true, ChatApi::conversation);
   }
 
   /** Leaves a group (a direct conversation cannot be left). */
@@ -240,7 +231,7 @@ public final class ChatApi implements AutoCloseable {
         + URLEncoder.encode(Objects.requireNonNull(userId, "userId"), StandardCharsets.UTF_8);
   }
 
-  private static Conversation group(JsonNode answer) {
+  private static Conversation conversation(JsonNode answer) {
     return Json.conversation(Json.objectOf(answer, "conversation"));
   }
 
@@ -249,11 +240,9 @@ public final class ChatApi implements AutoCloseable {
    * seq; see {@link HistoryQuery} for the bounds.
    */
   public CompletionStage<List<Message>> history(String conversationId, HistoryQuery query) {
-    Objects.requireNonNull(conversationId, "conversationId");
     Objects.requireNonNull(query, "query");
     StringBuilder path =
-        new StringBuilder("/api/conversations/")
-            .append(URLEncoder.encode(conversationId, StandardCharsets.UTF_8))
+        new StringBuilder(conversationPath(conversationId))
             .append("/messages?limit=")
             .append(query.limit());
     query.afterSeq().ifPresent(after -> path.append("&after=").append(after));
@@ -274,15 +263,9 @@ public final class ChatApi implements AutoCloseable {
 
   /** Moves the user's read marker in a conversation up to {@code seq}. */
   public CompletionStage<Void> markRead(String conversationId, long seq) {
-    Objects.requireNonNull(conversationId, "conversationId");
     ObjectNode body = Json.object();
     body.put("seq", seq);
-    return call(
-        "POST",
-        "/api/conversations/" + URLEncoder.encode(conversationId, StandardCharsets.UTF_8) + "/read",
-        body,
-        true,
-        answer -> null);
+    return call("POST", conversationPath(conversationId) + "/read", body, true, answer -> null);
   }
 
   /**

@@ -378,19 +378,11 @@ final class ConversationOps {
     return administeredGroup(principal.userId(), conversationId)
         .thenCompose(
             c -> {
-              Member member =
-                  c.member(userId)
-                      .orElseThrow(
-                          () ->
-                              ChatException.notFound(
-                                  "user "
-                                      + userId
-                                      + ": not a member of conversation "
-                                      + conversationId));
-              if (member.role() == role) {
+              Conversation changed = c.withRole(userId, role); // NOT_FOUND for a non-member
+              if (changed.equals(c)) {
                 return CompletableFuture.completedFuture(c);
               }
-              if (role != MemberRole.ADMIN && !c.withRole(userId, role).hasAdmin()) {
+              if (!changed.hasAdmin()) {
                 throw new ChatException(
                     ErrorCode.CONFLICT,
                     "conversation "
@@ -410,18 +402,17 @@ final class ConversationOps {
   }
 
   /**
-   * Makes the longest-standing member admin of a group that has members but no admin left (its last
-   * admin left, was removed or stepped down) and tells the members; completes with the group as it
-   * then is. Each membership write answers with the group as that write left it, so of concurrent
-   * changes the last one sees the admin gone. A failed promotion is logged and the group stays
-   * without an admin until the next membership change.
+   * Makes the longest-standing (first) member admin of a group that has members but no admin left
+   * (its last admin left, was removed or stepped down) and tells the members; completes with the
+   * group as it then is. Each membership write answers with the group as that write left it, so of
+   * concurrent changes the last one sees the admin gone. A failed promotion is logged and the group
+   * stays without an admin until the next membership change.
    */
   private CompletableFuture<Conversation> keepAnAdmin(Conversation group) {
     if (group.kind() != ConversationKind.GROUP || group.members().isEmpty() || group.hasAdmin()) {
       return CompletableFuture.completedFuture(group);
     }
-    Member successor =
-        group.members().stream().min(Comparator.comparing(Member::joinedAt)).orElseThrow();
+    Member successor = group.members().get(0); // members are in join order
     return Engines.call(
             () ->
                 config

@@ -163,20 +163,7 @@ public final class InMemoryConversationStore implements ConversationStore {
               throw ChatException.invalid(
                   "conversation: '" + conversationId + "' is direct (expected: group)");
             }
-            Member member =
-                stored
-                    .member(userId)
-                    .orElseThrow(
-                        () ->
-                            ChatException.notFound(
-                                "user "
-                                    + userId
-                                    + ": not a member of conversation "
-                                    + conversationId));
-            if (member.role() == role) {
-              return stored;
-            }
-            Conversation updated = stored.withRole(userId, role);
+            Conversation updated = stored.withRole(userId, role); // NOT_FOUND for a non-member
             byId.put(conversationId, updated);
             return updated;
           }

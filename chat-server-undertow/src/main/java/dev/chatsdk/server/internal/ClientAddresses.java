@@ -33,6 +33,16 @@ public final class ClientAddresses {
    * @throws ChatException {@code INVALID_ARGUMENT} for anything but an IP literal
    */
   public static String normalize(String ip) {
+    return literal(ip).getHostAddress();
+  }
+
+  /**
+   * The address an IP literal names, bracketed IPv6 included; host names are refused so that no DNS
+   * lookup happens.
+   *
+   * @throws ChatException {@code INVALID_ARGUMENT} for anything but an IP literal
+   */
+  static InetAddress literal(String ip) {
     String s = ip.trim();
     if (s.startsWith("[") && s.endsWith("]")) {
       s = s.substring(1, s.length() - 1);
@@ -42,7 +52,7 @@ public final class ClientAddresses {
       throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
     }
     try {
-      return InetAddress.getByName(s).getHostAddress();
+      return InetAddress.getByName(s); // a literal: no lookup
     } catch (UnknownHostException e) {
       throw ChatException.invalid("proxy: '" + ip + "' (expected: an IP address)");
     }
@@ -100,7 +110,7 @@ public final class ClientAddresses {
       return "unknown";
     }
     String address = peer.getAddress().getHostAddress();
-    if (trusted.isEmpty() || !isTrusted(peer.getAddress().getAddress())) {
+    if (!isTrusted(peer.getAddress().getAddress())) {
       return address;
     }
     String forwarded = joined(ex);
@@ -110,14 +120,14 @@ public final class ClientAddresses {
     String[] hops = forwarded.split(",");
     for (int i = hops.length - 1; i >= 0; i--) {
       String hop = hops[i].trim();
-      String normal;
+      InetAddress hopAddress;
       try {
-        normal = normalize(hop);
+        hopAddress = literal(hop);
       } catch (ChatException e) {
         return hop.isEmpty() ? address : truncate(hop); // garbage: count it as one client
       }
-      if (!isTrusted(IpRange.bytes(normal))) {
-        return normal;
+      if (!isTrusted(hopAddress.getAddress())) {
+        return hopAddress.getHostAddress();
       }
     }
     return address;

@@ -31,7 +31,7 @@ final class IpRange {
     String s = text.trim();
     int slash = s.indexOf('/');
     String address = slash < 0 ? s : s.substring(0, slash);
-    byte[] bytes = bytes(ClientAddresses.normalize(address));
+    byte[] bytes = ClientAddresses.literal(address).getAddress();
     int bits = bytes.length * 8;
     int prefix = bits;
     if (slash >= 0) {
@@ -59,25 +59,29 @@ final class IpRange {
 
   /** Whether {@code address} (4 or 16 bytes) lies in this range. */
   boolean contains(byte[] address) {
-    return address.length == network.length && Arrays.equals(mask(address, prefix), network);
-  }
-
-  /** The bytes of a normalised IP literal. */
-  static byte[] bytes(String literal) {
-    try {
-      return InetAddress.getByName(literal).getAddress(); // a literal: no lookup
-    } catch (UnknownHostException e) {
-      throw ChatException.invalid("proxy: '" + literal + "' (expected: an IP address)");
+    if (address.length != network.length) {
+      return false;
     }
+    for (int i = 0; i < address.length; i++) {
+      if (((address[i] ^ network[i]) & byteMask(i, prefix)) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] mask(byte[] address, int prefix) {
     byte[] out = address.clone();
     for (int i = 0; i < out.length; i++) {
-      int keep = Math.max(0, Math.min(8, prefix - i * 8));
-      out[i] = (byte) (out[i] & (0xFF00 >> keep));
+      out[i] = (byte) (out[i] & byteMask(i, prefix));
     }
     return out;
+  }
+
+  /** The bits of byte {@code i} that a prefix of {@code prefix} bits keeps. */
+  private static int byteMask(int i, int prefix) {
+    int keep = Math.max(0, Math.min(8, prefix - i * 8));
+    return (0xFF00 >> keep) & 0xFF;
   }
 
   /** The canonical text: the address alone for a single address, else {@code address/prefix}. */
@@ -90,17 +94,5 @@ final class IpRange {
       throw new IllegalStateException("4 or 16 bytes always make an address", e);
     }
     return prefix == network.length * 8 ? address : address + "/" + prefix;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof IpRange other
-        && prefix == other.prefix
-        && Arrays.equals(network, other.network);
-  }
-
-  @Override
-  public int hashCode() {
-    return 31 * Arrays.hashCode(network) + prefix;
   }
 }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class IpRangeTest {
 
   private static boolean contains(String range, String address) {
-    return IpRange.parse(range).contains(IpRange.bytes(ClientAddresses.normalize(address)));
+    return IpRange.parse(range).contains(ClientAddresses.literal(address).getAddress());
   }
 
   @Test
@@ -78,11 +78,10 @@ class IpRangeTest {
   }
 
   @Test
-  void equalRangesAreEqualWhateverTheirSpelling() {
-    assertThat(IpRange.parse("10.0.0.0/8")).isEqualTo(IpRange.parse(" 10.0.0.0/8 "));
-    assertThat(IpRange.parse("::1")).isEqualTo(IpRange.parse("[0:0:0:0:0:0:0:1]/128"));
-    assertThat(IpRange.parse("10.0.0.0/8")).isNotEqualTo(IpRange.parse("10.0.0.0/9"));
-    assertThat(IpRange.parse("10.0.0.0/8").hashCode())
-        .isEqualTo(IpRange.parse("10.0.0.0/8").hashCode());
+  void everySpellingOfARangeHasOneCanonicalText() {
+    assertThat(IpRange.parse(" 10.0.0.0/8 ")).hasToString("10.0.0.0/8");
+    assertThat(IpRange.parse("[0:0:0:0:0:0:0:1]/128")).hasToString("0:0:0:0:0:0:0:1");
+    assertThat(IpRange.parse("::1")).hasToString("0:0:0:0:0:0:0:1");
+    assertThat(IpRange.parse("2001:DB8::/32")).hasToString("2001:db8:0:0:0:0:0:0/32");
   }
 }
