@@ -22,8 +22,8 @@ mvn -B -q -o dependency:build-classpath -pl bench -Dmdep.outputFile=target/class
 cp="$(ls bench/target/chat-bench-*.jar | head -1):$(cat bench/target/classpath.txt)"
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -ge 2 ]; then pin=(taskset -c "1-$(( $(nproc) - 1 ))"); fi
-gen_gc=(-XX:+UseZGC)
+gen_gc=(-XX:+UseZGC -XX:-ZProactive)
 if [[ "${BENCH_GEN_OPTS:-}" =~ -XX:\+Use[A-Za-z]+GC ]]; then gen_gc=(); fi
-exec "${pin[@]}" java "${gen_gc[@]}" -Xmx2g ${BENCH_GEN_OPTS:-} ${BENCH_WARMUP:+-Dbench.warmup="$BENCH_WARMUP"} ${BENCH_JIT_WAIT:+-Dbench.jitWait="$BENCH_JIT_WAIT"} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
+exec "${pin[@]}" java "${gen_gc[@]}" -Xmx4g ${BENCH_GEN_OPTS:-} ${BENCH_WARMUP:+-Dbench.warmup="$BENCH_WARMUP"} ${BENCH_JIT_WAIT:+-Dbench.jitWait="$BENCH_JIT_WAIT"} -Dbench.root="$PWD" -Dbench.cores="$(nproc)" -Dbench.peers="${BENCH_PEERS:-ours,socketio,floor}" \
   ${BENCH_ROUNDS:+-Dbench.rounds="$BENCH_ROUNDS"} ${BENCH_SCENARIOS:+-Dbench.scenarios="$BENCH_SCENARIOS"} ${BENCH_DURABLE:+-Dbench.durable="$BENCH_DURABLE"} \
   -cp "$cp" dev.chatsdk.bench.Bench "$@"

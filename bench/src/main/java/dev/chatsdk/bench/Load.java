@@ -1,5 +1,8 @@
 package dev.chatsdk.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -203,7 +206,9 @@ final class Load implements AutoCloseable {
       long acked,
       long pacerLagP99Nanos,
       double serverCpuSeconds,
-      double seconds) {
+      double seconds,
+      long generatorGcCycles,
+      long generatorJitMillis) {
     boolean lossFree() {
       return delivered >= expected;
     }
@@ -211,6 +216,33 @@ final class Load implements AutoCloseable {
     boolean generatorBehind() {
       return pacerLagP99Nanos > TimeUnit.MILLISECONDS.toNanos(10);
     }
+
+    /**
+     * Whether a collection cycle of the generator's own JVM ran during the step: a concurrent ZGC
+     * cycle takes 100 to 500 ms of CPU from the generator's core, which its event loop needs.
+     */
+    boolean generatorCollected() {
+      return generatorGcCycles > 0;
+    }
+  }
+
+  /** Collection cycles of this JVM so far (ZGC's cycles, or every collection of another GC). */
+  static long gcCycles() {
+    long n = 0;
+    for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      if (!gc.getName().endsWith("Pauses")) {
+        n += Math.max(0, gc.getCollectionCount());
+      }
+    }
+    return n;
+  }
+
+  /** Milliseconds this JVM's JIT compilers have spent so far. */
+  static long jitMillis() {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    return jit != null && jit.isCompilationTimeMonitoringSupported()
+        ? jit.getTotalCompilationTime()
+        : 0;
   }
 
   /**
@@ -228,6 +260,8 @@ final class Load implements AutoCloseable {
     Histogram lag = new Histogram(3);
     long[] expected = {0};
     double cpu0 = peer.proc().cpuSeconds();
+    long gc0 = gcCycles();
+    long jit0 = jitMillis();
     CountDownLatch sent = new CountDownLatch(1);
     loop.spin(true);
     loop.pace(
@@ -276,7 +310,9 @@ final class Load implements AutoCloseable {
         acked.get(),
         lag.getValueAtPercentile(99),
         cpu,
-        (sendEnd - start) / 1e9);
+        (sendEnd - start) / 1e9,
+        gcCycles() - gc0,
+        jitMillis() - jit0);
   }
 
   /**
