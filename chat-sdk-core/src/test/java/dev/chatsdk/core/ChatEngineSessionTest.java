@@ -243,6 +243,87 @@ class ChatEngineSessionTest {
   }
 
   @Test
+  void aBackedUpSessionSkipsPresenceChangesAndGetsEachUsersStateOnceItDrains() {
+    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16));
+    fx.user("watcher");
+    String[] others = new String[40];
+    for (int i = 0; i < others.length; i++) {
+      others[i] = "u" + i;
+      fx.user(others[i]);
+    }
+    fx.group("watcher", "everyone", others);
+    Client watcher = fx.connect(engine, "watcher");
+    watcher.conn.holdCallbacks(true);
+    List<Client> clients = new java.util.ArrayList<>();
+    for (String u : others) {
+      clients.add(fx.connect(engine, u));
+    }
+    // every other user goes offline again: 60 presence changes for a queue of 16 frames
+    for (int i = 0; i < clients.size(); i += 2) {
+      clients.get(i).session.close(CloseCodes.NORMAL, "bye");
+    }
+    for (int i = 0; i < clients.size(); i += 2) {
+      String who = others[i];
+      eventually(who + " offline", () -> !join(engine.presence(List.of(who))).get(who).online());
+    }
+    sleep(100);
+    assertThat(watcher.conn.isClosed()).as("closed as a slow consumer").isFalse();
+    assertThat(watcher.conn.heldCallbackCount()).isLessThanOrEqualTo(16);
+
+    watcher.conn.holdCallbacks(false);
+    watcher.conn.releaseHeldCallbacks();
+    eventually(
+        "every user's presence as it is now",
+        () -> {
+          Map<String, Boolean> last = lastPresence(watcher);
+          for (int i = 0; i < others.length; i++) {
+            if (!Boolean.valueOf(i % 2 == 1).equals(last.get(others[i]))) {
+              return false;
+            }
+          }
+          return true;
+        });
+    assertThat(watcher.conn.isClosed()).isFalse();
+  }
+
+  @Test
+  void typingIsSkippedForABackedUpSessionInsteadOfClosingIt() {
+    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    b.conn.holdCallbacks(true);
+    for (int i = 0; i < 40; i++) {
+      a.send(
+          "{\"type\":\"typing\",\"conversationId\":\""
+              + d.id()
+              + "\",\"typing\":"
+              + (i % 2 == 0)
+              + "}");
+    }
+    a.send("{\"type\":\"ping\",\"ref\":\"p\"}");
+    a.await("pong");
+    sleep(100);
+    assertThat(b.conn.isClosed()).isFalse();
+    assertThat(b.conn.heldCallbackCount()).isLessThan(16);
+    b.conn.holdCallbacks(false);
+    b.conn.releaseHeldCallbacks();
+    a.sendMessage(d.id(), "k1", "still here");
+    assertThat(EngineFixture.at(b.await("message"), "message", "body")).isEqualTo("still here");
+  }
+
+  /** The last {@code online} value each user's presence frames carried, in arrival order. */
+  private static Map<String, Boolean> lastPresence(Client c) {
+    Map<String, Boolean> last = new java.util.HashMap<>();
+    for (Map<String, Object> f : c.frames("presence")) {
+      last.put((String) f.get("userId"), (Boolean) f.get("online"));
+    }
+    return last;
+  }
+
+  @Test
   void inBandAuthRefreshesTheTokenAndReauthIsAnnounced() {
     ChatEngine engine = fx.engine(b -> b.reauthLead(Duration.ofMillis(1500)));
     fx.user("a");

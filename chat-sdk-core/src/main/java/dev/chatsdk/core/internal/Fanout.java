@@ -114,7 +114,8 @@ final class Fanout {
   }
 
   /**
-   * Sends a typing event to the conversation's other local members and, if asked, to other nodes.
+   * Sends a typing event to the conversation's other local members (best effort: skipped for a
+   * backed-up connection) and, if asked, to other nodes.
    */
   void broadcastTyping(String conversationId, String userId, boolean on, boolean publish) {
     Frame frame = config.codec().encode(new ServerFrame.TypingEvent(conversationId, userId, on));
@@ -122,7 +123,7 @@ final class Fanout {
         engine.registry.localMembers(conversationId),
         userId,
         null,
-        s -> Fanout.sendFrame(s, frame));
+        s -> s.deliverBestEffort(frame));
     if (publish) {
       publish("c:" + conversationId, BusEvent.typing(nodeId, conversationId, userId, on));
     }

@@ -111,7 +111,7 @@ final class PresenceTracker {
         engine.registry.localUsersSharingWith(userId, false),
         null,
         null,
-        s -> Fanout.sendFrame(s, frame));
+        s -> s.deliverPresence(userId, frame));
   }
 
   /** The presence of the given users. */

@@ -2,6 +2,7 @@ package dev.chatsdk.core.internal;
 
 import dev.chatsdk.api.ChatException;
 import dev.chatsdk.api.ErrorCode;
+import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.Principal;
 import dev.chatsdk.api.event.ServerFrame;
 import dev.chatsdk.api.port.ClientConnection;
@@ -64,6 +65,19 @@ final class Session implements ChatSession {
   private final List<Held> held = new ArrayList<>();
   private final Map<String, Integer> syncing = new HashMap<>();
   private final Map<String, Long> lastSent = new HashMap<>();
+
+  /**
+   * Users whose {@code presence} frame this session skipped (while opening, or backed up), each
+   * with the number of the skip; their current presence is sent once the connection drains.
+   */
+  private final Map<String, Long> stalePresence = new HashMap<>();
+
+  private long presenceSkips;
+  private boolean presenceRefreshing;
+
+  /** Whether {@link #stalePresence} has entries; read without the monitor by write callbacks. */
+  private volatile boolean presenceStale;
+
   private @Nullable ScheduledFuture<?> reauthTimer;
   private @Nullable ScheduledFuture<?> expiryTimer;
   private @Nullable CompletableFuture<Boolean> presenceLease;
@@ -222,6 +236,7 @@ final class Session implements ChatSession {
         }
       }
     }
+    refreshPresenceIfDrained();
     drainInbound();
   }
 
@@ -376,9 +391,11 @@ final class Session implements ChatSession {
       connection.send(
           frame,
           error -> {
-            inFlight.decrementAndGet();
+            int left = inFlight.decrementAndGet();
             if (error != null) {
               closeLater(CloseCodes.GOING_AWAY, null);
+            } else if (left == 0 && presenceStale) {
+              Engines.dispatch(ioExecutor, this::refreshPresenceIfDrained);
             }
           });
       return true;
@@ -386,6 +403,108 @@ final class Session implements ChatSession {
       inFlight.decrementAndGet();
       closeLater(CloseCodes.INTERNAL_ERROR, "write failed");
       return false;
+    }
+  }
+
+  /**
+   * From this many frames in flight on, best-effort frames ({@code presence}, {@code typing}) are
+   * skipped instead of written: a backed-up connection's queue is kept for the frames that must
+   * arrive, and it is not closed as a slow consumer for frames that only describe a moment.
+   */
+  private int bestEffortLimit() {
+    return Math.max(4, outboundLimit / 4);
+  }
+
+  /**
+   * Delivers a user's {@code presence} frame; called on the IO executor. While the session opens,
+   * or while its connection is backed up, the frame is skipped and the user remembered; once the
+   * connection has drained, the user's presence at that time is sent instead. A 1,000-member group
+   * reconnecting at once makes every member's session receive up to 1,000 presence changes in a
+   * burst; skipped and refreshed, each user's state arrives once, and right.
+   */
+  synchronized void deliverPresence(String presenceUserId, Frame frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.OPENING || inFlight.get() >= bestEffortLimit()) {
+      stalePresence.put(presenceUserId, ++presenceSkips);
+      presenceStale = true;
+      return;
+    }
+    if (stalePresence.remove(presenceUserId) != null) {
+      presenceStale = !stalePresence.isEmpty();
+    }
+    write(frame);
+  }
+
+  /**
+   * Delivers a frame nobody needs later ({@code typing}, which expires by itself); called on the IO
+   * executor. Skipped while the session opens or while its connection is backed up.
+   */
+  synchronized void deliverBestEffort(Frame frame) {
+    if (state != State.OPEN || inFlight.get() >= bestEffortLimit()) {
+      return;
+    }
+    write(frame);
+  }
+
+  /**
+   * Sends the current presence of the users whose presence frames were skipped, if the connection
+   * has drained (nothing in flight) and no refresh is under way. A user whose presence changed
+   * again while the look-up ran keeps waiting for the next refresh; one whose change got through
+   * meanwhile is not sent again.
+   */
+  private void refreshPresenceIfDrained() {
+    Map<String, Long> asked;
+    synchronized (this) {
+      if (state != State.OPEN
+          || presenceRefreshing
+          || stalePresence.isEmpty()
+          || inFlight.get() > 0) {
+        return;
+      }
+      presenceRefreshing = true;
+      asked = Map.copyOf(stalePresence);
+    }
+    engine
+        .presenceTracker
+        .presence(asked.keySet())
+        .whenComplete(
+            (found, error) ->
+                Engines.dispatch(ioExecutor, () -> presenceRefreshed(asked, found, error)));
+  }
+
+  private void presenceRefreshed(
+      Map<String, Long> asked, @Nullable Map<String, Presence> found, @Nullable Throwable error) {
+    synchronized (this) {
+      presenceRefreshing = false;
+      if (state != State.OPEN) {
+        return;
+      }
+      if (error != null || found == null) {
+        // left stale: the next drain tries again
+        return;
+      }
+      for (Map.Entry<String, Long> e : asked.entrySet()) {
+        String who = e.getKey();
+        if (!e.getValue().equals(stalePresence.get(who))) {
+          continue;
+        }
+        stalePresence.remove(who);
+        Presence p = found.get(who);
+        if (p != null
+            && !write(
+                engine
+                    .config()
+                    .codec()
+                    .encode(new ServerFrame.PresenceEvent(who, p.online(), p.lastSeen())))) {
+          return;
+        }
+      }
+      presenceStale = !stalePresence.isEmpty();
+    }
+    if (error == null) {
+      refreshPresenceIfDrained();
     }
   }
 
