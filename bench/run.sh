@@ -8,9 +8,9 @@
 # BENCH_DURABLE=embedded|memory|both selects the stores of the durable scenario (embedded); BENCH_WARMUP=S sets
 # the warm-up seconds at the second rate (5); BENCH_JIT_WAIT=S caps the extra warm-up until a JVM peer's
 # JIT is quiet (60); BENCH_SERVER_JVM_OPTS / BENCH_GEN_OPTS add JVM options to the server / the
-# generator (a -XX:+Use*GC option replaces the default collector, ZGC for the generator, whose own
-# pauses would otherwise show up as server latency); BENCH_SERVER_JAVA picks the server's java (see
-# docs/BENCHMARKS.md).
+# generator (a 4 GB heap). A -XX:+Use*GC option replaces the default collector: G1 for the server,
+# ZGC without proactive cycles for the generator, whose own pauses would otherwise show up as server
+# latency. BENCH_SERVER_JAVA picks the server's java (see docs/BENCHMARKS.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -f chat-server-undertow/target/chat-server.jar ] || ! ls bench/target/chat-bench-*.jar >/dev/null 2>&1; then
