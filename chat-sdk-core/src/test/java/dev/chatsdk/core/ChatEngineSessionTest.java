@@ -225,13 +225,11 @@ class ChatEngineSessionTest {
 
   @Test
   void aSlowConsumerIsDisconnectedWithTryAgainLater() {
-    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
-    fx.user("a");
-    fx.user("b");
-    Conversation d = fx.direct("a", "b");
-    Client a = fx.connect(engine, "a");
-    Client b = fx.connect(engine, "b");
-    b.conn.holdCallbacks(true);
+    BackedUp p = backedUpDirect();
+    ChatEngine engine = p.engine();
+    Client a = p.a();
+    Client b = p.b();
+    Conversation d = p.direct();
     for (int i = 0; i < 40; i++) {
       a.sendMessage(d.id(), "k" + i, "m" + i);
     }
@@ -288,13 +286,10 @@ class ChatEngineSessionTest {
 
   @Test
   void typingIsSkippedForABackedUpSessionInsteadOfClosingIt() {
-    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
-    fx.user("a");
-    fx.user("b");
-    Conversation d = fx.direct("a", "b");
-    Client a = fx.connect(engine, "a");
-    Client b = fx.connect(engine, "b");
-    b.conn.holdCallbacks(true);
+    BackedUp p = backedUpDirect();
+    Client a = p.a();
+    Client b = p.b();
+    Conversation d = p.direct();
     for (int i = 0; i < 40; i++) {
       a.send(
           "{\"type\":\"typing\",\"conversationId\":\""
@@ -312,6 +307,23 @@ class ChatEngineSessionTest {
     b.conn.releaseHeldCallbacks();
     a.sendMessage(d.id(), "k1", "still here");
     assertThat(EngineFixture.at(b.await("message"), "message", "body")).isEqualTo("still here");
+  }
+
+  private record BackedUp(ChatEngine engine, Client a, Client b, Conversation direct) {}
+
+  /**
+   * Users a and b in a direct conversation on an engine with a 16-frame outbound queue, both
+   * connected; b's connection completes no write until its callbacks are released.
+   */
+  private BackedUp backedUpDirect() {
+    ChatEngine engine = fx.engine(b -> b.outboundQueueLimit(16).rateLimit(10_000, 10_000));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    b.conn.holdCallbacks(true);
+    return new BackedUp(engine, a, b, d);
   }
 
   /** The last {@code online} value each user's presence frames carried, in arrival order. */

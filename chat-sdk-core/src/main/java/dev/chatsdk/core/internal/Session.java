@@ -73,7 +73,9 @@ final class Session implements ChatSession {
   private final Map<String, Long> stalePresence = new HashMap<>();
 
   private long presenceSkips;
-  private boolean presenceRefreshing;
+
+  /** A look-up for skipped presence is under way; written under the monitor. */
+  private volatile boolean presenceRefreshing;
 
   /** Whether {@link #stalePresence} has entries; read without the monitor by write callbacks. */
   private volatile boolean presenceStale;
@@ -394,7 +396,7 @@ final class Session implements ChatSession {
             int left = inFlight.decrementAndGet();
             if (error != null) {
               closeLater(CloseCodes.GOING_AWAY, null);
-            } else if (left == 0 && presenceStale) {
+            } else if (presenceStale && !presenceRefreshing && left <= drainedLimit()) {
               Engines.dispatch(ioExecutor, this::refreshPresenceIfDrained);
             }
           });
@@ -413,6 +415,11 @@ final class Session implements ChatSession {
    */
   private int bestEffortLimit() {
     return Math.max(4, outboundLimit / 4);
+  }
+
+  /** At or below this many frames in flight, the connection counts as drained. */
+  private int drainedLimit() {
+    return bestEffortLimit() / 2;
   }
 
   /**
@@ -450,9 +457,9 @@ final class Session implements ChatSession {
 
   /**
    * Sends the current presence of the users whose presence frames were skipped, if the connection
-   * has drained (nothing in flight) and no refresh is under way. A user whose presence changed
-   * again while the look-up ran keeps waiting for the next refresh; one whose change got through
-   * meanwhile is not sent again.
+   * has drained (at most {@link #drainedLimit} frames in flight) and no refresh is under way. A
+   * user whose presence changed again while the look-up ran keeps waiting for the next refresh; one
+   * whose change got through meanwhile is not sent again.
    */
   private void refreshPresenceIfDrained() {
     Map<String, Long> asked;
@@ -460,7 +467,7 @@ final class Session implements ChatSession {
       if (state != State.OPEN
           || presenceRefreshing
           || stalePresence.isEmpty()
-          || inFlight.get() > 0) {
+          || inFlight.get() > drainedLimit()) {
         return;
       }
       presenceRefreshing = true;

@@ -391,6 +391,12 @@ public final class RestApi {
     return result;
   }
 
+  /**
+   * Reads a body of at most {@code cap} bytes. A longer one is read to its end and dropped before
+   * it fails with TOO_LARGE (Undertow's entity limit, twice the largest cap, bounds that):
+   * answering while the client still sends leaves unread bytes on the connection, and the client's
+   * next request on it could meet a reset instead of a response.
+   */
   static byte[] readCapped(InputStream in, int cap) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(cap, 8192));
     byte[] buf = new byte[8192];
@@ -399,6 +405,13 @@ public final class RestApi {
     while ((n = in.read(buf)) > 0) {
       total += n;
       if (total > cap) {
+        try {
+          while (in.read(buf) > 0) {
+            // dropped
+          }
+        } catch (IOException e) {
+          // past Undertow's entity limit: the connection is closed, the answer is the same
+        }
         throw new ChatException(
             ErrorCode.TOO_LARGE,
             "body: more than " + cap + " bytes (expected: at most " + cap + ")");
