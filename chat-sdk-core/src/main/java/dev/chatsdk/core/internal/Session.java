@@ -459,7 +459,9 @@ final class Session implements ChatSession {
    * Sends the current presence of the users whose presence frames were skipped, if the connection
    * has drained (at most {@link #drainedLimit} frames in flight) and no refresh is under way. A
    * user whose presence changed again while the look-up ran keeps waiting for the next refresh; one
-   * whose change got through meanwhile is not sent again.
+   * whose change got through meanwhile is not sent again. A refresh writes while the connection is
+   * below {@link #bestEffortLimit}; the users it did not reach wait for the next drain, so that a
+   * refresh for a large group never overflows the queue it was waiting for.
    */
   private void refreshPresenceIfDrained() {
     Map<String, Long> asked;
@@ -497,6 +499,9 @@ final class Session implements ChatSession {
         if (!e.getValue().equals(stalePresence.get(who))) {
           continue;
         }
+        if (inFlight.get() >= bestEffortLimit()) {
+          break;
+        }
         stalePresence.remove(who);
         Presence p = found.get(who);
         if (p != null
@@ -510,9 +515,7 @@ final class Session implements ChatSession {
       }
       presenceStale = !stalePresence.isEmpty();
     }
-    if (error == null) {
-      refreshPresenceIfDrained();
-    }
+    refreshPresenceIfDrained();
   }
 
   private void overflow() {
