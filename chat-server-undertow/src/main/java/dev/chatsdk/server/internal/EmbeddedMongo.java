@@ -109,7 +109,7 @@ public final class EmbeddedMongo implements AutoCloseable {
     H2Backend backend;
     try {
       Files.createDirectories(dataDir);
-      backend = new H2Backend(file.toString());
+      backend = new BsonH2Backend(file.toString());
     } catch (IOException | RuntimeException e) {
       throw new StoreUnavailableException(
           "embedded store " + file + ": cannot open (" + rootMessage(e) + ")", e);
