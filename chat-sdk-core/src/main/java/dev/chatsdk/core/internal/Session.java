@@ -238,8 +238,11 @@ final class Session implements ChatSession {
         }
       }
     }
-    refreshPresenceIfDrained();
-    drainInbound();
+    try {
+      refreshPresenceIfDrained();
+    } finally {
+      drainInbound();
+    }
   }
 
   /** Records the presence lease stage so closing releases it after it was taken. */

@@ -33,6 +33,15 @@ class BsonH2BackendTest {
         .append("doc", nested);
   }
 
+  /** Adds samples {@code from} to {@code to} (exclusive) and copies of them to {@code added}. */
+  private static void addSamples(MongoCollection<?> c, int from, int to, List<Document> added) {
+    for (int i = from; i < to; i++) {
+      Document d = sample(i);
+      added.add(d.cloneDeeply());
+      c.addDocument(d);
+    }
+  }
+
   private static Document roundTrip(WriteBuffer written) {
     ByteBuffer in = written.getBuffer();
     in.flip();
@@ -70,11 +79,7 @@ class BsonH2BackendTest {
     H2Backend stock = new H2Backend(file);
     MongoCollection<?> c =
         stock.resolveDatabase("chat").createCollectionOrThrowIfExists("messages");
-    for (int i = 0; i < 50; i++) {
-      Document d = sample(i);
-      before.add(d.cloneDeeply());
-      c.addDocument(d);
-    }
+    addSamples(c, 0, 50, before);
     stock.commit();
     stock.close();
 
@@ -84,11 +89,7 @@ class BsonH2BackendTest {
     assertThat(bson.getMvStore().openMap("databases.chat.messages").getValueType())
         .isSameAs(BsonDocumentType.INSTANCE);
     List<Document> after = new ArrayList<>(before);
-    for (int i = 50; i < 80; i++) {
-      Document d = sample(i);
-      after.add(d.cloneDeeply());
-      reopened.addDocument(d);
-    }
+    addSamples(reopened, 50, 80, after);
     bson.commit();
     bson.close();
 
