@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -74,7 +75,10 @@ final class Session implements ChatSession {
 
   private long presenceSkips;
 
-  /** A look-up for skipped presence is under way; written under the monitor. */
+  /**
+   * A look-up for skipped presence is under way, or one failed less than a second ago (so that a
+   * presence store in trouble is not asked again on every write); written under the monitor.
+   */
   private volatile boolean presenceRefreshing;
 
   /** Whether {@link #stalePresence} has entries; read without the monitor by write callbacks. */
@@ -494,7 +498,9 @@ final class Session implements ChatSession {
         return;
       }
       if (error != null || found == null) {
-        // left stale: the next drain tries again
+        // left stale: a drain after a second's pause tries again
+        presenceRefreshing = true;
+        engine.scheduler().schedule(this::presenceRetryDue, 1, TimeUnit.SECONDS);
         return;
       }
       for (Map.Entry<String, Long> e : asked.entrySet()) {
@@ -519,6 +525,13 @@ final class Session implements ChatSession {
       presenceStale = !stalePresence.isEmpty();
     }
     refreshPresenceIfDrained();
+  }
+
+  private void presenceRetryDue() {
+    synchronized (this) {
+      presenceRefreshing = false;
+    }
+    Engines.dispatch(ioExecutor, this::refreshPresenceIfDrained);
   }
 
   private void overflow() {

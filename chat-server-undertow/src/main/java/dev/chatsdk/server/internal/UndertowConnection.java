@@ -176,6 +176,9 @@ final class UndertowConnection implements ClientConnection {
       }
       now.clear();
       spare = now;
+      // a fan-out hands out its frame before this flush runs: the copy is not kept past it
+      lastFrame = null;
+      lastFrameDirect = null;
     }
   }
 
