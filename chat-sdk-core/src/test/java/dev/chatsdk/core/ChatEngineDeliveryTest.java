@@ -274,6 +274,93 @@ class ChatEngineDeliveryTest {
   }
 
   @Test
+  void aMessageStillInFlightWhenAClientResumesReachesItLive() {
+    InFlight inFlight = new InFlight();
+    ChatEngine engine = fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    a.sendMessage(d.id(), "k1", "m1");
+    b.awaitCount("message", 1);
+    b.session.onClosed();
+    eventually("b disconnected", () -> engine.sessionCount() == 1);
+    a.sendMessage(d.id(), "k2", "m2");
+    a.awaitCount("ack", 2);
+    inFlight.hold();
+    a.sendMessage(d.id(), "k3", "m3"); // counter 3 is taken, the message not yet readable
+    eventually("counter 3 in flight", () -> inFlight.count() == 1);
+
+    Client b2 = fx.connect(engine, "b");
+    Map<String, Object> hello = b2.await("hello");
+    assertThat(at(hello, "conversations", "0", "lastSeq"))
+        .as("hello claims only what this node's live stream has settled")
+        .isEqualTo(2L);
+    b2.send("{\"type\":\"sync\",\"ref\":\"s1\",\"cursors\":{\"" + d.id() + "\":1}}");
+    assertThat(at(b2.await("synced"), "cursors", d.id())).isEqualTo(2L);
+    inFlight.release();
+    b2.awaitCount("message", 2);
+    sleep(100);
+    assertThat(b2.bodies(d.id())).containsExactly("m2", "m3");
+  }
+
+  @Test
+  void aReplayRightAfterTheNodeStartsFollowingAConversationWaitsForWritesStillLanding() {
+    InFlight inFlight = new InFlight();
+    ChatEngine engine = fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)));
+    fx.user("a");
+    fx.user("b");
+    Conversation d = fx.direct("a", "b");
+    join(engine.send(principal("a"), d.id(), "k1", "m1"));
+    inFlight.hold();
+    engine.send(principal("a"), d.id(), "k2", "m2"); // no session of a: no channel yet
+    eventually("counter 2 in flight", () -> inFlight.count() == 1);
+
+    Client b = fx.connect(engine, "b"); // the channel starts at the store's counter, 2
+    b.send("{\"type\":\"sync\",\"ref\":\"s1\",\"cursors\":{\"" + d.id() + "\":0}}");
+    sleep(100);
+    inFlight.release(); // lands after the channel's start: the channel never sends it
+    assertThat(at(b.await("synced"), "cursors", d.id())).isEqualTo(2L);
+    assertThat(b.bodies(d.id())).containsExactly("m1", "m2");
+  }
+
+  @Test
+  void aReplayDoesNotSkipAMessageStoredAfterALaterOne() {
+    InFlight inFlight = new InFlight();
+    ChatEngine engine =
+        fx.engine(
+            b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(Duration.ofSeconds(10)));
+    fx.user("a");
+    fx.user("b");
+    fx.user("c");
+    Conversation g = fx.group("a", "Three", "b", "c");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    Client c = fx.connect(engine, "c");
+    a.sendMessage(g.id(), "k1", "m1");
+    b.awaitCount("message", 1);
+    b.session.onClosed();
+    eventually("b disconnected", () -> engine.sessionCount() == 2);
+    inFlight.hold();
+    a.sendMessage(g.id(), "k2", "m2"); // counter 2 in flight
+    eventually("counter 2 in flight", () -> inFlight.count() == 1);
+    c.sendMessage(g.id(), "k3", "m3"); // counter 3 readable before 2
+    c.await("ack");
+
+    Client b2 = fx.connect(engine, "b");
+    b2.send("{\"type\":\"sync\",\"ref\":\"s1\",\"cursors\":{\"" + g.id() + "\":1}}");
+    assertThat(at(b2.await("synced"), "cursors", g.id()))
+        .as("the replay stops where the live stream stands, below the missing 2")
+        .isEqualTo(1L);
+    inFlight.release();
+    b2.awaitCount("message", 2);
+    sleep(100);
+    assertThat(b2.bodies(g.id())).containsExactly("m2", "m3");
+    assertThat(b2.counters(g.id())).containsExactly(2L, 3L);
+  }
+
+  @Test
   void liveMessagesDuringASyncAreHeldAndFlushedWithoutDuplicates() throws Exception {
     ChatEngine engine = fx.engine(b -> b.rateLimit(10_000, 10_000));
     fx.user("a");
@@ -555,6 +642,65 @@ class ChatEngineDeliveryTest {
           }
           return null;
         });
+  }
+
+  /**
+   * Makes the next append after {@link #hold} look like a write still on its way to the store: the
+   * counter is taken (lastSeq shows it), reads do not show the message yet, and the append
+   * completes only at {@link #release}, when the message becomes readable.
+   */
+  static final class InFlight {
+    private final Set<Long> hidden = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> released = new CompletableFuture<>();
+    private final AtomicBoolean holding = new AtomicBoolean();
+
+    void hold() {
+      holding.set(true);
+    }
+
+    /** Messages stored but not readable yet. */
+    int count() {
+      return hidden.size();
+    }
+
+    void release() {
+      hidden.clear();
+      released.complete(null);
+    }
+
+    MessageStore wrap(MessageStore delegate) {
+      return decorate(
+          delegate,
+          (method, args) ->
+              switch (method) {
+                case "append" -> {
+                  if (!holding.compareAndSet(true, false)) {
+                    yield null;
+                  }
+                  yield delegate
+                      .append((NewMessage) args[0])
+                      .toCompletableFuture()
+                      .thenCompose(
+                          r -> {
+                            hidden.add(r.message().seq());
+                            return released.thenApply(v -> r);
+                          });
+                }
+                case "changesSince" ->
+                    delegate
+                        .changesSince((String) args[0], (Long) args[1], (Integer) args[2])
+                        .thenApply(this::visible);
+                case "page" ->
+                    delegate
+                        .page((String) args[0], (HistoryQuery) args[1])
+                        .thenApply(this::visible);
+                default -> null;
+              });
+    }
+
+    private List<Message> visible(List<Message> messages) {
+      return messages.stream().filter(m -> !hidden.contains(m.seq())).toList();
+    }
   }
 
   interface Interceptor {

@@ -23,10 +23,18 @@ import org.slf4j.LoggerFactory;
  * an earlier one is missing; a hole that stays longer than the reorder timeout is resolved by
  * reading {@code changesSince} from the store and delivering what exists.
  *
+ * <p>The counter delivered so far is also this node's <em>settled</em> point for the conversation:
+ * every value up to it was delivered or found missing from the store after waiting, so a replay
+ * from the store up to it (a {@code sync}) sees everything the live stream will not send again.
+ * Values above it may be in flight (taken by a writer whose insert has not landed yet): they come
+ * through the channel. Only right after {@link #start} is that not so: the starting counter is the
+ * store's, read without waiting; see {@link #unsettledNanos}.
+ *
  * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
- * {@link #filling}) are confined to {@link #runner}; every method that touches them posts a task to
- * it. {@link #conversation} is volatile (replaced on membership changes). {@link #localUsers} and
- * {@link #subscription} are written under {@link Registry}'s lock and read without it.
+ * {@link #filling}) are written only on {@link #runner} (every method that touches them posts a
+ * task to it); {@link #delivered} is volatile for {@link #settled()}. {@link #conversation} is
+ * volatile (replaced on membership changes). {@link #localUsers} and {@link #subscription} are
+ * written under {@link Registry}'s lock and read without it.
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
@@ -51,8 +59,14 @@ final class Channel {
 
   private volatile boolean released;
 
-  // --- confined to runner ---
-  private long delivered = -1;
+  /** The store's counter when the channel started; written once, before {@link #ready}. */
+  private volatile long base = -1;
+
+  /** When values up to {@link #base} are settled ({@link System#nanoTime()}). */
+  private volatile long settledAtNanos;
+
+  // --- written on runner only ---
+  private volatile long delivered = -1;
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private @Nullable ScheduledFuture<?> holeTimer;
   private boolean filling;
@@ -71,6 +85,28 @@ final class Channel {
   }
 
   /**
+   * The counter up to which this node's live stream has delivered the conversation or resolved it
+   * as holes; -1 before the channel started.
+   */
+  long settled() {
+    return delivered;
+  }
+
+  /**
+   * How long a replay that needs values up to the starting counter should wait: values taken by
+   * writers just before the channel started may land in the store up to the reorder timeout later
+   * (the bound the channel's hole resolution also assumes), and the channel never sends them. Zero
+   * when {@code cursor} is at or past the starting counter, or once the timeout has passed.
+   */
+  long unsettledNanos(long cursor) {
+    long b = base;
+    if (b < 0 || cursor >= b) {
+      return 0;
+    }
+    return Math.max(0, settledAtNanos - System.nanoTime());
+  }
+
+  /**
    * Starts from the store's counter (read after the bus subscription is active). Events offered
    * before then reached this node after the channel existed, so they are live for its sessions even
    * if the counter read already covers them: they are delivered first, in order.
@@ -79,6 +115,8 @@ final class Channel {
     runner.execute(
         () -> {
           if (delivered < 0) {
+            this.base = base;
+            this.settledAtNanos = System.nanoTime() + engine.config().reorderTimeout().toNanos();
             while (!pending.isEmpty() && pending.firstKey() <= base) {
               Map.Entry<Long, Pending> e = pending.pollFirstEntry();
               delivered = e.getKey();

@@ -95,27 +95,44 @@ final class SyncReplay {
   }
 
   /**
-   * Replays one conversation's changes after {@code cursor}; completes with the counter reached.
+   * Replays one conversation's changes after {@code cursor}, up to this node's settled counter
+   * (read after the session started holding live frames, so everything above it reaches the session
+   * live; see {@link Channel}); completes with the counter reached. Values up to it that the store
+   * does not have are holes. Without a started channel, replays what the store has.
    */
   private CompletableFuture<Long> replay(
       Session session, String conversationId, long cursor, int[] replayed) {
+    Channel channel = engine.registry.channels.get(conversationId);
+    long wait = channel == null ? 0 : channel.unsettledNanos(cursor);
+    if (wait > 0) {
+      CompletableFuture<Long> later = new CompletableFuture<>();
+      scheduler.schedule(
+          () -> complete(later, replay(session, conversationId, cursor, replayed)),
+          wait,
+          TimeUnit.NANOSECONDS);
+      return later;
+    }
+    long settled = channel == null ? -1 : channel.settled();
+    if (settled < 0) {
+      return replayPages(session, conversationId, cursor, Long.MAX_VALUE, replayed);
+    }
+    if (settled <= cursor) {
+      return CompletableFuture.completedFuture(cursor);
+    }
+    return replayPages(session, conversationId, cursor, settled, replayed)
+        .thenApply(last -> settled);
+  }
+
+  /** Replays the stored changes in {@code (cursor, upTo]}; completes with the last replayed. */
+  private CompletableFuture<Long> replayPages(
+      Session session, String conversationId, long cursor, long upTo, int[] replayed) {
     if (session.isClosed()) {
       return CompletableFuture.completedFuture(cursor);
     }
     if (session.inFlight() > config.outboundQueueLimit() / 2) {
       CompletableFuture<Long> later = new CompletableFuture<>();
       scheduler.schedule(
-          () -> {
-            replay(session, conversationId, cursor, replayed)
-                .whenComplete(
-                    (v, e) -> {
-                      if (e != null) {
-                        later.completeExceptionally(e);
-                      } else {
-                        later.complete(v);
-                      }
-                    });
-          },
+          () -> complete(later, replayPages(session, conversationId, cursor, upTo, replayed)),
           20,
           TimeUnit.MILLISECONDS);
       return later;
@@ -128,19 +145,33 @@ final class SyncReplay {
             page -> {
               long last = cursor;
               for (Message m : page) {
-                Frame frame = engine.encodeMessage(m);
                 long counter = m.modSeq();
+                if (counter > upTo) {
+                  return CompletableFuture.completedFuture(last);
+                }
+                Frame frame = engine.encodeMessage(m);
                 Engines.dispatch(
                     session.ioExecutor,
                     () -> session.deliverReplay(conversationId, counter, frame));
                 last = Math.max(last, counter);
                 replayed[0]++;
               }
-              if (page.size() < REPLAY_PAGE) {
+              if (page.size() < REPLAY_PAGE || last >= upTo) {
                 return CompletableFuture.completedFuture(last);
               }
-              return replay(session, conversationId, last, replayed);
+              return replayPages(session, conversationId, last, upTo, replayed);
             });
+  }
+
+  private static <T> void complete(CompletableFuture<T> target, CompletableFuture<T> source) {
+    source.whenComplete(
+        (v, e) -> {
+          if (e != null) {
+            target.completeExceptionally(e);
+          } else {
+            target.complete(v);
+          }
+        });
   }
 
   /**
