@@ -82,6 +82,43 @@ class ChatClientProtocolTest {
   }
 
   @Test
+  void gapThatHistoryCannotFillIsReplayedOnTheOpenConnection() throws Exception {
+    connect(0);
+    server.historyDown(true);
+    server.push(message("c1", 1));
+    server.push(message("c1", 4)); // 2 and 3 missing; history answers 503
+    String sync = server.awaitFrame("sync");
+    assertThat(sync).contains("\"cursors\":{\"c1\":1}");
+    server.push(message("c1", 2));
+    server.push(message("c1", 4));
+    server.push(
+        "{\"type\":\"synced\",\"ref\":\"" + field(sync, "ref") + "\",\"cursors\":{\"c1\":4}}");
+    server.push(message("c1", 5));
+    seen.awaitCount("c1", 4, 10);
+    assertThat(seqs()).containsExactly(1L, 2L, 4L, 5L);
+    assertThat(seen.errors).anyMatch(e -> e.code() == ErrorCode.UNAVAILABLE);
+    assertThat(seen.states).doesNotContain(ConnectionState.DISCONNECTED);
+  }
+
+  @Test
+  void gapThatNeitherHistoryNorSyncCouldFillIsTriedAgainUntilHistoryAnswers() throws Exception {
+    connect(0);
+    server.historyDown(true);
+    server.push(message("c1", 1));
+    server.push(message("c1", 3));
+    String sync = server.awaitFrame("sync");
+    // the replay could not read the store either: no cursor for c1, the gap stays open
+    server.push("{\"type\":\"synced\",\"ref\":\"" + field(sync, "ref") + "\",\"cursors\":{}}");
+    sync = server.awaitFrame("sync"); // the next failed history attempt asks again
+    assertThat(server.historyRequests()).isGreaterThanOrEqualTo(2);
+    server.push("{\"type\":\"synced\",\"ref\":\"" + field(sync, "ref") + "\",\"cursors\":{}}");
+    server.history("c1", 1, "[" + messageJson("c1", 2) + "]");
+    server.historyDown(false);
+    seen.awaitCount("c1", 3, 10);
+    assertThat(seqs()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void reconnectResumesWithSyncFromTheLastDeliveredCounter() throws Exception {
     connect(0);
     server.push(message("c1", 1));

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A WebSocket and REST server on loopback whose every frame the test writes by hand, to drive the
@@ -35,6 +36,8 @@ final class ScriptedServer implements AutoCloseable {
   private final BlockingQueue<String> received = new LinkedBlockingQueue<>();
   private final List<String> authorizations = new CopyOnWriteArrayList<>();
   private final Map<String, String> history = new ConcurrentHashMap<>();
+  private final AtomicInteger historyRequests = new AtomicInteger();
+  private volatile boolean historyDown;
   private volatile WebSocketChannel current;
 
   ScriptedServer() {
@@ -83,6 +86,14 @@ final class ScriptedServer implements AutoCloseable {
     String id = path.split("/")[1];
     String after = exchange.getQueryParameters().get("after").peekFirst();
     exchange.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+    historyRequests.incrementAndGet();
+    if (historyDown) {
+      exchange.setStatusCode(503);
+      exchange
+          .getResponseSender()
+          .send("{\"error\":{\"code\":\"unavailable\",\"message\":\"store down\"}}");
+      return;
+    }
     exchange.getResponseSender().send(history.getOrDefault(id + "@" + after, "[]"));
   }
 
@@ -94,6 +105,16 @@ final class ScriptedServer implements AutoCloseable {
   /** Sets the JSON array REST answers for history of {@code conversationId} after {@code after}. */
   void history(String conversationId, long after, String jsonArray) {
     history.put(conversationId + "@" + after, jsonArray);
+  }
+
+  /** Makes every history request fail with 503 (or answer again). */
+  void historyDown(boolean down) {
+    historyDown = down;
+  }
+
+  /** History requests answered so far, failed or not. */
+  int historyRequests() {
+    return historyRequests.get();
   }
 
   /** Waits for the next WebSocket connection. */

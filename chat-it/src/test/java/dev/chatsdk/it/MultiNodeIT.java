@@ -280,8 +280,8 @@ class MultiNodeIT {
                         && ivan.receivedIds(direct.id()).containsAll(judyIds)))
         .as(
             "every acked message reaches the other side, across the node's death; missing: judy"
-                + " %s, ivan %s",
-            missing(judy, direct.id(), ivanIds), missing(ivan, direct.id(), judyIds))
+                + " %s, ivan %s; ivan's errors %s",
+            missing(judy, direct.id(), ivanIds), missing(ivan, direct.id(), judyIds), ivan.errors)
         .isTrue();
     assertThat(judy.receivedIds(direct.id())).doesNotHaveDuplicates();
     assertThat(ivan.receivedIds(direct.id())).doesNotHaveDuplicates();

@@ -80,7 +80,15 @@ public final class ClientRuntime {
   private boolean refreshToken;
   private final Map<String, ConversationStream> streams = new HashMap<>();
   private final Set<String> syncing = new HashSet<>();
+  private final Map<String, Set<String>> syncRequests = new HashMap<>();
   private final Set<String> filling = new HashSet<>();
+
+  /** Conversations whose history fill failed, with the number of failures in a row. */
+  private final Map<String, Integer> fillFailures = new HashMap<>();
+
+  /** Conversations waiting for a fill retry after a failure (no fill starts meanwhile). */
+  private final Set<String> fillBackoff = new HashSet<>();
+
   private final Outbox outbox;
   private @Nullable ScheduledFuture<?> reconnectTask;
   private @Nullable ScheduledFuture<?> refreshTask;
@@ -92,6 +100,13 @@ public final class ClientRuntime {
   private @Nullable String authRef;
   private boolean refreshedThisSession;
   private long lastRefreshNanos;
+
+  /**
+   * Whether an in-band refresh ever started ({@link #lastRefreshNanos} is meaningless before: the
+   * monotonic clock's origin is arbitrary, on Linux the machine's boot).
+   */
+  private boolean refreshedEver;
+
   private long lifetimeNanos;
   private long refCounter;
 
@@ -406,6 +421,7 @@ public final class ClientRuntime {
     socket = null;
     authRef = null;
     syncing.clear();
+    syncRequests.clear();
     cancel(refreshTask);
     if (closing.get()) {
       return;
@@ -455,8 +471,9 @@ public final class ClientRuntime {
       onSynced(synced);
     } else if (frame instanceof ServerFrame.Reauth) {
       // the refresh timer normally comes first; a reauth right after a refresh is not repeated
-      if (System.nanoTime() - lastRefreshNanos
-          >= Math.max(MIN_REFRESH_GAP_NANOS, lifetimeNanos / 2)) {
+      if (!refreshedEver
+          || System.nanoTime() - lastRefreshNanos
+              >= Math.max(MIN_REFRESH_GAP_NANOS, lifetimeNanos / 2)) {
         refreshInBand();
       }
     } else if (frame instanceof ServerFrame.Authenticated authenticated) {
@@ -516,8 +533,14 @@ public final class ClientRuntime {
     flushOutbox();
   }
 
-  /** Asks the server to replay these conversations from the counters delivered so far. */
+  /**
+   * Asks the server to replay these conversations from the counters delivered so far; nothing
+   * happens unless a session is open (the next {@code hello} resumes every conversation behind).
+   */
   private void sync(Set<String> conversationIds) {
+    if (state != ConnectionState.CONNECTED || socket == null) {
+      return;
+    }
     Map<String, Long> cursors = new LinkedHashMap<>();
     for (String id : conversationIds) {
       ConversationStream stream = streams.get(id);
@@ -528,8 +551,10 @@ public final class ClientRuntime {
     if (cursors.isEmpty()) {
       return;
     }
+    String ref = "sync-" + (++refCounter);
     syncing.addAll(cursors.keySet());
-    write(new ClientFrame.Sync("sync-" + (++refCounter), cursors));
+    syncRequests.put(ref, Set.copyOf(cursors.keySet()));
+    write(new ClientFrame.Sync(ref, cursors));
   }
 
   private void onMessage(Message message) {
@@ -549,7 +574,14 @@ public final class ClientRuntime {
                   streams.computeIfAbsent(id, k -> new ConversationStream(k, 0));
               deliver(stream.advanceTo(counter));
             });
-    syncing.clear();
+    @Nullable Set<String> requested =
+        synced.ref() == null ? null : syncRequests.remove(synced.ref());
+    if (requested != null) {
+      syncing.removeAll(requested);
+    } else {
+      syncing.clear(); // an answer to no request we know of: let no conversation wait on it
+      syncRequests.clear();
+    }
     for (ConversationStream stream : streams.values()) {
       maybeFill(stream);
     }
@@ -557,7 +589,11 @@ public final class ClientRuntime {
 
   private void maybeFill(ConversationStream stream) {
     String id = stream.conversationId();
-    if (!stream.hasGap() || syncing.contains(id) || filling.contains(id) || closing.get()) {
+    if (!stream.hasGap()
+        || syncing.contains(id)
+        || filling.contains(id)
+        || fillBackoff.contains(id)
+        || closing.get()) {
       return;
     }
     filling.add(id);
@@ -587,14 +623,29 @@ public final class ClientRuntime {
       return;
     }
     if (error != null || page == null) {
+      int failures = fillFailures.merge(id, 1, Integer::sum);
       emit(l -> l.onError(asChatException(error, "history of " + id)));
-      // the resume after a reconnect fills the gap as well; retry meanwhile if still connected
+      // History cannot be read (say the REST node is down while the socket's node is up): the
+      // open connection replays the gap instead, and its synced answer covers the holes. History
+      // is tried again after a backoff in case the gap is still open then.
+      sync(Set.of(id));
+      fillBackoff.add(id);
+      Duration wait =
+          config
+              .reconnectPolicy()
+              .delay(Math.min(failures - 1, 16), ThreadLocalRandom.current().nextDouble());
       loop.schedule(
-          () -> guarded(() -> maybeFill(stream)),
-          config.reconnectPolicy().delay(0, 0).toMillis() + 100,
-          TimeUnit.MILLISECONDS);
+          () ->
+              guarded(
+                  () -> {
+                    fillBackoff.remove(id);
+                    maybeFill(stream);
+                  }),
+          wait.toNanos(),
+          TimeUnit.NANOSECONDS);
       return;
     }
+    fillFailures.remove(id);
     if (stream.cursor() != from) {
       maybeFill(stream); // a replay moved the stream meanwhile; look again
       return;
@@ -683,6 +734,7 @@ public final class ClientRuntime {
     authRef = ref;
     refreshedThisSession = true;
     lastRefreshNanos = System.nanoTime();
+    refreshedEver = true;
     WebSocketTransport.Socket current = socket;
     CompletionStage<String> token;
     try {

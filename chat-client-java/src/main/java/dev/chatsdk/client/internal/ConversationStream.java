@@ -80,10 +80,18 @@ public final class ConversationStream {
 
   /**
    * The server confirmed that every change up to {@code counter} was sent (a {@code synced}
-   * answer): counter values not seen are holes. Returns the held events this unblocks, in order.
+   * answer): counter values not seen are holes. Returns the held events this unblocks, in order:
+   * those up to {@code counter} (a replay repeats events already held, which stay held until now)
+   * and those after it that follow without a gap.
    */
   public List<Message> advanceTo(long counter) {
     List<Message> out = new ArrayList<>();
+    while (!waiting.isEmpty() && waiting.firstKey() <= counter) {
+      Message held = waiting.pollFirstEntry().getValue();
+      if (!isRepeat(held)) {
+        deliver(held, out);
+      }
+    }
     if (counter > cursor) {
       cursor = counter;
     }

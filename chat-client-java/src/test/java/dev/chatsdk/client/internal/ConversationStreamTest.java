@@ -74,12 +74,17 @@ class ConversationStreamTest {
   }
 
   @Test
-  void syncedCounterDropsHeldEventsItCovers() {
+  void syncedCounterReleasesHeldEventsItCovers() {
     ConversationStream stream = new ConversationStream("c1", 0);
-    stream.offer(msg(3)); // replayed already before synced arrived? then it is covered
-    assertThat(stream.advanceTo(3)).isEmpty();
+    stream.offer(msg(1));
+    stream.offer(msg(4)); // held behind 2..3
+    // the replay of the gap repeats 4, which stays held; 3 turns out to be a hole
+    assertThat(seqs(stream.offer(msg(2)))).containsExactly(2L);
+    assertThat(stream.offer(msg(4))).isEmpty();
+    assertThat(seqs(stream.advanceTo(4))).containsExactly(4L);
     assertThat(stream.hasGap()).isFalse();
-    assertThat(stream.cursor()).isEqualTo(3);
+    assertThat(stream.cursor()).isEqualTo(4);
+    assertThat(stream.offer(msg(4))).as("a later repeat").isEmpty();
   }
 
   @Test
