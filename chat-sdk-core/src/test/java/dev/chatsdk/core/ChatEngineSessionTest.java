@@ -10,15 +10,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chatsdk.api.Conversation;
 import dev.chatsdk.api.Presence;
 import dev.chatsdk.api.Principal;
+import dev.chatsdk.api.StoreUnavailableException;
 import dev.chatsdk.api.User;
 import dev.chatsdk.api.port.ClientConnection.CloseCodes;
 import dev.chatsdk.api.port.PolicyDecision;
+import dev.chatsdk.api.port.PresenceRegistry;
 import dev.chatsdk.core.EngineFixture.Client;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -284,6 +291,70 @@ class ChatEngineSessionTest {
           return true;
         });
     assertThat(watcher.conn.isClosed()).isFalse();
+  }
+
+  @Test
+  void aFailedPresenceLookUpIsRetriedAfterAPauseNotOnEveryWrite() {
+    AtomicBoolean failing = new AtomicBoolean();
+    AtomicInteger lookUps = new AtomicInteger();
+    PresenceRegistry registry =
+        (PresenceRegistry)
+            Proxy.newProxyInstance(
+                PresenceRegistry.class.getClassLoader(),
+                new Class<?>[] {PresenceRegistry.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("presence")) {
+                    lookUps.incrementAndGet();
+                    if (failing.get()) {
+                      return CompletableFuture.failedFuture(
+                          new StoreUnavailableException("presence: down"));
+                    }
+                  }
+                  try {
+                    return method.invoke(fx.presence, args);
+                  } catch (InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    ChatEngine engine =
+        fx.engine(
+            b -> b.presenceRegistry(registry).outboundQueueLimit(16).rateLimit(10_000, 10_000));
+    fx.user("watcher");
+    String[] others = new String[10];
+    for (int i = 0; i < others.length; i++) {
+      others[i] = "u" + i;
+      fx.user(others[i]);
+    }
+    Conversation g = fx.group("watcher", "everyone", others);
+    Client watcher = fx.connect(engine, "watcher");
+    watcher.conn.holdCallbacks(true);
+    List<Client> clients = new java.util.ArrayList<>();
+    for (String u : others) {
+      clients.add(fx.connect(engine, u));
+    }
+    eventually("presence frames skipped", () -> watcher.conn.heldCallbackCount() >= 4);
+    sleep(100);
+    assertThat(lastPresence(watcher)).as("some were skipped").hasSizeLessThan(others.length);
+
+    failing.set(true);
+    int before = lookUps.get();
+    watcher.conn.holdCallbacks(false);
+    watcher.conn.releaseHeldCallbacks(); // drained: the look-up runs and fails
+    eventually("the look-up ran", () -> lookUps.get() > before);
+    for (int i = 0; i < 20; i++) {
+      clients.get(1).sendMessage(g.id(), "k" + i, "m" + i); // writes complete meanwhile
+    }
+    watcher.awaitCount("message", 20);
+    sleep(300);
+    assertThat(lookUps.get() - before).as("no look-up on each completed write").isEqualTo(1);
+
+    failing.set(false);
+    eventually(
+        "every user's presence after the pause",
+        () -> {
+          Map<String, Boolean> last = lastPresence(watcher);
+          return java.util.Arrays.stream(others).allMatch(u -> Boolean.TRUE.equals(last.get(u)));
+        });
   }
 
   @Test
