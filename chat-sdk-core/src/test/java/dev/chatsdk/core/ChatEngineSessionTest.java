@@ -84,6 +84,32 @@ class ChatEngineSessionTest {
   }
 
   @Test
+  void presenceFollowsMembershipChangesWhileConnected() {
+    ChatEngine engine = fx.engine();
+    fx.user("w");
+    fx.user("y");
+    fx.user("other");
+    Client w = fx.connect(engine, "w");
+    Conversation g = join(engine.createGroup(principal("w"), "later", List.of("other")));
+    Client y = fx.connect(engine, "y");
+    sleep(100);
+    assertThat(w.frames("presence")).as("y shares nothing with w yet").isEmpty();
+
+    join(engine.addMember(principal("w"), g.id(), "y"));
+    y.session.close(CloseCodes.NORMAL, "bye");
+    Map<String, Object> offline = w.await("presence");
+    assertThat(offline.get("userId")).isEqualTo("y");
+    assertThat(offline.get("online")).isEqualTo(false);
+
+    Client y2 = fx.connect(engine, "y");
+    assertThat(w.awaitCount("presence", 2).get(1).get("online")).isEqualTo(true);
+    join(engine.removeMember(principal("w"), g.id(), "y"));
+    y2.session.close(CloseCodes.NORMAL, "bye");
+    sleep(200);
+    assertThat(w.frames("presence")).as("y no longer shares the group").hasSize(2);
+  }
+
+  @Test
   void typingReachesOtherMembersAndExpiresByItself() {
     ChatEngine engine = fx.engine(b -> b.typingTimeout(Duration.ofMillis(200)));
     fx.user("a");

@@ -29,10 +29,37 @@ class OperationsIT {
   }
 
   @Test
-  void readinessWithTheEmbeddedStore() {
+  void readinessWithTheEmbeddedStoreAndItsCommitsForcedToDisk() {
     try (TestServer server = TestServer.start()) {
-      assertThat(new Api(server.baseUri()).get("/readyz", null).status()).isEqualTo(200);
+      Api api = new Api(server.baseUri());
+      assertThat(api.get("/readyz", null).status()).isEqualTo(200);
+      api.signup(Api.unique("disk"));
+      String metrics = new String(api.get("/metrics", null).body());
+      assertThat(metric(metrics, "chat_embedded_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(metrics, "chat_embedded_fsync_seconds_count"))
+          .as("every group commit is flushed to disk by default")
+          .isEqualTo(metric(metrics, "chat_embedded_commit_seconds_count"));
     }
+  }
+
+  @Test
+  void embeddedStoreWithoutFsyncStillCommitsBeforeAWriteCompletes() {
+    try (TestServer server = TestServer.builder().configure(b -> b.embeddedFsync(false)).start()) {
+      Api api = new Api(server.baseUri());
+      api.signup(Api.unique("nodisk"));
+      String metrics = new String(api.get("/metrics", null).body());
+      assertThat(metric(metrics, "chat_embedded_commit_seconds_count")).isGreaterThanOrEqualTo(1);
+      assertThat(metric(metrics, "chat_embedded_fsync_seconds_count")).isZero();
+    }
+  }
+
+  /** The value of an unlabelled metric in Prometheus text. */
+  private static double metric(String text, String name) {
+    return text.lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1).trim()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no metric " + name));
   }
 
   @Test

@@ -45,7 +45,10 @@ final class Channel {
   private final DefaultChatEngine engine;
   private final SerialRunner runner;
 
-  /** The conversation as last known, for membership checks and policies. */
+  /**
+   * The conversation as last known, for membership checks and policies; replaced through {@link
+   * Registry#setConversation}.
+   */
   volatile Conversation conversation;
 
   /** Local users who are members (copy-on-write; written under the registry lock). */

@@ -104,7 +104,7 @@ final class ClusterRouting implements ClusterBus.Listener {
     for (Channel ch : engine.registry.channels.values()) {
       ch.fillFromStore();
       Engines.call(() -> config.conversationStore().find(ch.id))
-          .thenAccept(c -> c.ifPresent(conv -> ch.conversation = conv));
+          .thenAccept(c -> c.ifPresent(conv -> engine.registry.setConversation(ch, conv)));
     }
   }
 
@@ -137,7 +137,7 @@ final class ClusterRouting implements ClusterBus.Listener {
         Conversation c = Objects.requireNonNull(event.conversation(), "conversation");
         Channel ch = engine.registry.channels.get(c.id());
         if (ch != null) {
-          ch.conversation = c;
+          engine.registry.setConversation(ch, c);
         }
         Frame frame =
             config

@@ -443,7 +443,7 @@ final class ConversationOps {
       String change, Conversation conversation, @Nullable String subjectUserId, long liveAfter) {
     Channel ch = engine.registry.channels.get(conversation.id());
     if (ch != null) {
-      ch.conversation = conversation;
+      engine.registry.setConversation(ch, conversation);
     }
     Set<String> concerned = new LinkedHashSet<>(conversation.memberIds());
     if (subjectUserId != null) {

@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * a channel ({@code c:<id>}) or a local user ({@code u:<id>}) fed.
  *
  * <p>Threading: thread-safe. The {@link #users} map's entries, each {@link LocalUser}'s fields and
- * each {@link Channel}'s local users and subscription change only under {@link #lock}, which is
- * never held while calling a port, a connection or a listener. Hot paths read without the lock
- * through the concurrent maps and copy-on-write arrays.
+ * each {@link Channel}'s local users, conversation and subscription, and the {@link
+ * #channelsByMember} index change only under {@link #lock}, which is never held while calling a
+ * port, a connection or a listener. Hot paths read without the lock through the concurrent maps and
+ * copy-on-write arrays.
  */
 final class Registry {
   private static final Logger log = LoggerFactory.getLogger(Registry.class);
@@ -40,6 +41,13 @@ final class Registry {
   final Map<String, Session> sessions = new ConcurrentHashMap<>();
   final Map<String, LocalUser> users = new ConcurrentHashMap<>();
   final Map<String, Channel> channels = new ConcurrentHashMap<>();
+
+  /**
+   * For each user (local or not), the live channels of conversations they are a member of, as their
+   * channels' conversations say (copy-on-write arrays written under the lock): who shares a
+   * conversation with a user is then a look-up, not a scan of every live channel.
+   */
+  private final Map<String, Channel[]> channelsByMember = new ConcurrentHashMap<>();
 
   /** A session's user as registered, and whether the user was new on this node. */
   record Registration(LocalUser user, boolean newUser) {}
@@ -131,8 +139,12 @@ final class Registry {
       }
       channel = channels.get(conversation.id());
       if (channel == null || channel.isReleased()) {
+        if (channel != null) {
+          unindex(channel, channel.conversation);
+        }
         channel = new Channel(engine, conversation);
         channels.put(conversation.id(), channel);
+        index(channel, channel.conversation);
         created = true;
       }
       if (user.conversationIds.add(conversation.id())) {
@@ -166,10 +178,54 @@ final class Registry {
   private boolean dropLocalUser(Channel ch, LocalUser user) {
     ch.localUsers = remove(ch.localUsers, user);
     if (ch.localUsers.length == 0) {
-      channels.remove(ch.id, ch);
+      if (channels.remove(ch.id, ch)) {
+        unindex(ch, ch.conversation);
+      }
       return true;
     }
     return false;
+  }
+
+  /**
+   * Replaces a channel's conversation (after a membership or title change) and keeps {@link
+   * #channelsByMember} in step with its members.
+   */
+  void setConversation(Channel ch, Conversation conversation) {
+    synchronized (lock) {
+      Conversation old = ch.conversation;
+      ch.conversation = conversation;
+      if (channels.get(ch.id) == ch) {
+        unindex(ch, old);
+        index(ch, conversation);
+      }
+    }
+  }
+
+  /** Adds a live channel under each of its conversation's members (registry lock). */
+  private void index(Channel ch, Conversation conversation) {
+    for (String userId : conversation.memberIds()) {
+      Channel[] current = channelsByMember.get(userId);
+      if (current == null) {
+        channelsByMember.put(userId, new Channel[] {ch});
+      } else if (!Arrays.asList(current).contains(ch)) {
+        channelsByMember.put(userId, append(current, ch));
+      }
+    }
+  }
+
+  /** Removes a channel from under each of its conversation's members (registry lock). */
+  private void unindex(Channel ch, Conversation conversation) {
+    for (String userId : conversation.memberIds()) {
+      Channel[] current = channelsByMember.get(userId);
+      if (current != null) {
+        Channel[] left = remove(current, ch);
+        if (left.length == 0) {
+          channelsByMember.remove(userId);
+        } else {
+          channelsByMember.put(userId, left);
+        }
+      }
+    }
   }
 
   private void startChannel(Channel channel) {
@@ -219,7 +275,9 @@ final class Registry {
                     u.conversationIds.remove(channel.id);
                   }
                   channel.localUsers = new LocalUser[0];
-                  channels.remove(channel.id, channel);
+                  if (channels.remove(channel.id, channel)) {
+                    unindex(channel, channel.conversation);
+                  }
                 }
                 releaseChannel(channel);
               } else {
@@ -286,10 +344,7 @@ final class Registry {
   /** Local users who share a conversation with {@code userId}, plus {@code userId} if asked. */
   LocalUser[] localUsersSharingWith(String userId, boolean includeSelf) {
     Set<LocalUser> result = new LinkedHashSet<>();
-    for (Channel ch : channels.values()) {
-      if (!ch.conversation.isMember(userId)) {
-        continue;
-      }
+    for (Channel ch : channelsByMember.getOrDefault(userId, new Channel[0])) {
       for (LocalUser u : ch.localUsers) {
         if (includeSelf || !u.userId.equals(userId)) {
           result.add(u);

@@ -34,6 +34,12 @@ public final class CommandLine {
               "DIR",
               "embedded store and generated JWT secret (default ./data)"),
           new Option(
+              "--embedded-fsync",
+              "CHAT_EMBEDDED_FSYNC",
+              "BOOL",
+              "force each group commit of the embedded store to disk (default true; false keeps"
+                  + " acked writes safe from a killed process but not from a power loss)"),
+          new Option(
               "--mongo-uri",
               "CHAT_MONGO_URI",
               "URI",
@@ -182,6 +188,10 @@ public final class CommandLine {
               label(current) + ": '" + values.get(current) + "' (expected: a directory path)");
         }
       }
+      current = "--embedded-fsync";
+      if (values.containsKey(current)) {
+        b.embeddedFsync(bool(current, values.get(current)));
+      }
       current = "--mongo-uri";
       String mongo = values.get(current);
       if (mongo != null) {
@@ -230,12 +240,7 @@ public final class CommandLine {
       }
       current = "--secure-cookies";
       if (values.containsKey(current)) {
-        String v = values.get(current).trim().toLowerCase(java.util.Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-          throw new ConfigException(
-              label(current) + ": '" + values.get(current) + "' (expected: true or false)");
-        }
-        b.secureCookies(Boolean.parseBoolean(v));
+        b.secureCookies(bool(current, values.get(current)));
       }
       current = "--trusted-proxies";
       if (values.containsKey(current)) {
@@ -294,6 +299,14 @@ public final class CommandLine {
   private static String stripField(String message) {
     int colon = message.indexOf(": ");
     return colon > 0 && colon < 20 ? message.substring(colon + 2) : message;
+  }
+
+  private static boolean bool(String flag, String value) {
+    String v = value.trim().toLowerCase(java.util.Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new ConfigException(label(flag) + ": '" + value + "' (expected: true or false)");
+    }
+    return v.equals("true");
   }
 
   private static String label(String flag) {

@@ -1,13 +1,16 @@
 package dev.chatsdk.server.internal;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import dev.chatsdk.api.StoreUnavailableException;
+import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
  * second. {@link #durable()} closes that window for the writes that matter: a committer thread
  * writes every pending change to the file as soon as someone waits for it (group commit), so a
  * store call that waits for {@code durable()} after its write survives a killed process. {@link
- * Stores} makes every write of the embedded store wait for it before it completes.
+ * Stores} makes every write of the embedded store wait for it before it completes. With {@code
+ * fsync} each group commit is also forced to the disk before its writers are told, so it survives a
+ * power loss as well.
  */
 public final class EmbeddedMongo implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedMongo.class);
@@ -28,7 +33,8 @@ public final class EmbeddedMongo implements AutoCloseable {
   /** The store file's name inside the data directory. */
   public static final String FILE_NAME = "chat.mv.db";
 
-  private final H2Backend backend;
+  private final BsonH2Backend backend;
+  private final boolean fsync;
   private final MongoServer server;
   private final InetSocketAddress address;
   private volatile boolean closed;
@@ -43,8 +49,16 @@ public final class EmbeddedMongo implements AutoCloseable {
 
   private final Thread committer;
 
-  private EmbeddedMongo(H2Backend backend, MongoServer server, InetSocketAddress address) {
+  // written by the committer thread only
+  private final AtomicLong commits = new AtomicLong();
+  private final AtomicLong commitNanos = new AtomicLong();
+  private final AtomicLong syncs = new AtomicLong();
+  private final AtomicLong syncNanos = new AtomicLong();
+
+  private EmbeddedMongo(
+      BsonH2Backend backend, boolean fsync, MongoServer server, InetSocketAddress address) {
     this.backend = backend;
+    this.fsync = fsync;
     this.server = server;
     this.address = address;
     this.committer = new Thread(this::commitLoop, "embedded-store-commit");
@@ -89,7 +103,16 @@ public final class EmbeddedMongo implements AutoCloseable {
         commitWanted = false;
       }
       try {
+        long started = System.nanoTime();
         backend.commit();
+        if (fsync) {
+          long written = System.nanoTime();
+          backend.sync();
+          syncNanos.addAndGet(System.nanoTime() - written);
+          syncs.incrementAndGet();
+        }
+        commitNanos.addAndGet(System.nanoTime() - started);
+        commits.incrementAndGet();
         batch.complete(null);
       } catch (RuntimeException e) {
         batch.completeExceptionally(
@@ -102,11 +125,12 @@ public final class EmbeddedMongo implements AutoCloseable {
   /**
    * Opens (or creates) the store file under {@code dataDir} and listens on a free loopback port.
    *
+   * @param fsync whether each group commit is forced to the disk before its writes complete
    * @throws StoreUnavailableException if the file cannot be opened (e.g. another server holds it)
    */
-  public static EmbeddedMongo start(Path dataDir) {
+  public static EmbeddedMongo start(Path dataDir, boolean fsync) {
     Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-    H2Backend backend;
+    BsonH2Backend backend;
     try {
       Files.createDirectories(dataDir);
       backend = new BsonH2Backend(file.toString());
@@ -124,7 +148,30 @@ public final class EmbeddedMongo implements AutoCloseable {
     }
     InetSocketAddress address = server.getLocalAddress();
     log.info("embedded store {} listening on {}", file, address);
-    return new EmbeddedMongo(backend, server, address);
+    return new EmbeddedMongo(backend, fsync, server, address);
+  }
+
+  /**
+   * Registers {@code chat.embedded.commit} (group commits and their time, the disk flush included)
+   * and {@code chat.embedded.fsync} (the disk flushes alone; none when fsync is off).
+   */
+  public void bindMetrics(MeterRegistry registry) {
+    FunctionTimer.builder(
+            "chat.embedded.commit",
+            this,
+            m -> m.commits.get(),
+            m -> m.commitNanos.get(),
+            TimeUnit.NANOSECONDS)
+        .description("group commits of the embedded store to its file")
+        .register(registry);
+    FunctionTimer.builder(
+            "chat.embedded.fsync",
+            this,
+            m -> m.syncs.get(),
+            m -> m.syncNanos.get(),
+            TimeUnit.NANOSECONDS)
+        .description("disk flushes after the embedded store's group commits")
+        .register(registry);
   }
 
   /** The connection string the Mongo adapter uses, e.g. {@code mongodb://127.0.0.1:41234}. */

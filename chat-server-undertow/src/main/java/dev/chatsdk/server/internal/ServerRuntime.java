@@ -85,11 +85,16 @@ public final class ServerRuntime {
 
     Stores stores =
         Stores.open(
-            config.storage(), dataDir, config.mongoUri().orElse(""), config.mongoDatabase());
+            config.storage(),
+            dataDir,
+            config.embeddedFsync(),
+            config.mongoUri().orElse(""),
+            config.mongoDatabase());
     closeables.add(stores);
 
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     closeables.add(registry::close);
+    stores.embedded().ifPresent(e -> e.bindMetrics(registry));
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);

@@ -17,6 +17,7 @@ import dev.chatsdk.mongo.MongoChatStore;
 import dev.chatsdk.server.ChatServer;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +42,11 @@ final class Stores implements AutoCloseable {
   private final @Nullable MongoChatStore mongo;
   private final @Nullable EmbeddedMongo embedded;
 
+  /** The embedded store, when it is the one in use. */
+  Optional<EmbeddedMongo> embedded() {
+    return Optional.ofNullable(embedded);
+  }
+
   private Stores(
       UserStore users,
       ConversationStore conversations,
@@ -60,7 +66,12 @@ final class Stores implements AutoCloseable {
     this.embedded = embedded;
   }
 
-  static Stores open(ChatServer.Storage storage, Path dataDir, String mongoUri, String database) {
+  static Stores open(
+      ChatServer.Storage storage,
+      Path dataDir,
+      boolean embeddedFsync,
+      String mongoUri,
+      String database) {
     switch (storage) {
       case MEMORY:
         return new Stores(
@@ -73,7 +84,7 @@ final class Stores implements AutoCloseable {
             null,
             null);
       case EMBEDDED:
-        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir);
+        EmbeddedMongo embedded = EmbeddedMongo.start(dataDir, embeddedFsync);
         try {
           return mongo(embedded.connectionString(), database, embedded);
         } catch (RuntimeException e) {

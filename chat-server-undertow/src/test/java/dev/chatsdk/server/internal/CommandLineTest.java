@@ -19,6 +19,7 @@ class CommandLineTest {
     assertThat(b.storage()).isEqualTo(ChatServer.Storage.EMBEDDED);
     assertThat(b.jwtSecret()).isEmpty();
     assertThat(b.allowedOrigins()).isEmpty();
+    assertThat(b.embeddedFsync()).isTrue();
   }
 
   @Test
@@ -29,7 +30,8 @@ class CommandLineTest {
             "CHAT_DATA_DIR", "/tmp/x",
             "CHAT_ALLOWED_ORIGINS", "http://localhost:5173, https://a.example",
             "CHAT_MONGO_URI", "mongodb://db:27017",
-            "CHAT_SECURE_COOKIES", "true");
+            "CHAT_SECURE_COOKIES", "true",
+            "CHAT_EMBEDDED_FSYNC", "false");
     ChatServer.Builder b =
         CommandLine.parse(new String[] {"--port=9100", "--host", "127.0.0.1"}, env).builder();
     assertThat(b.port()).isEqualTo(9100);
@@ -38,6 +40,7 @@ class CommandLineTest {
     assertThat(b.storage()).isEqualTo(ChatServer.Storage.MONGO);
     assertThat(b.mongoUri()).contains("mongodb://db:27017");
     assertThat(b.secureCookies()).isTrue();
+    assertThat(b.embeddedFsync()).isFalse();
     assertThat(b.allowedOrigins())
         .containsExactlyInAnyOrder("http://localhost:5173", "https://a.example");
   }
@@ -58,6 +61,10 @@ class CommandLineTest {
         .hasMessageContaining("CHAT_MONGO_URI");
     assertThatThrownBy(() -> CommandLine.parse(new String[0], Map.of("CHAT_ALLOWED_ORIGINS", "*")))
         .hasMessageContaining("CHAT_ALLOWED_ORIGINS");
+    assertThatThrownBy(
+            () -> CommandLine.parse(new String[0], Map.of("CHAT_EMBEDDED_FSYNC", "sometimes")))
+        .hasMessage(
+            "CHAT_EMBEDDED_FSYNC / --embedded-fsync: 'sometimes' (expected: true or false)");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--bogus"}, Map.of()))
         .hasMessage("unknown option '--bogus'");
     assertThatThrownBy(() -> CommandLine.parse(new String[] {"--port"}, Map.of()))
@@ -78,7 +85,8 @@ class CommandLineTest {
           "CHAT_MONGO_URI",
           "CHAT_JWT_SECRET",
           "CHAT_ALLOWED_ORIGINS",
-          "CHAT_REDIS_URI"
+          "CHAT_REDIS_URI",
+          "CHAT_EMBEDDED_FSYNC"
         }) {
       assertThat(help).contains(env);
     }
