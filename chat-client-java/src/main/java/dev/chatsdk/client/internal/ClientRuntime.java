@@ -589,11 +589,11 @@ public final class ClientRuntime {
 
   private void maybeFill(ConversationStream stream) {
     String id = stream.conversationId();
-    if (!stream.hasGap()
-        || syncing.contains(id)
-        || filling.contains(id)
-        || fillBackoff.contains(id)
-        || closing.get()) {
+    if (!stream.hasGap()) {
+      fillFailures.remove(id); // closed (by a sync, say): the next gap starts a fresh backoff
+      return;
+    }
+    if (syncing.contains(id) || filling.contains(id) || fillBackoff.contains(id) || closing.get()) {
       return;
     }
     filling.add(id);

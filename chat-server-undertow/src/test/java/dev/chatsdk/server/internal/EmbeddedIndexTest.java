@@ -37,6 +37,7 @@ class EmbeddedIndexTest {
           Missing.getInstance(),
           "alice",
           "\u00e9\u4e2d",
+          "emoji \ud83d\ude00",
           "",
           7,
           -7,
