@@ -273,13 +273,23 @@ class ChatEngineDeliveryTest {
     assertThat(b2.counters(d.id())).containsExactly(4L, 5L, 6L, 7L);
   }
 
-  @Test
-  void aMessageStillInFlightWhenAClientResumesReachesItLive() {
+  /** An engine on a store that can hold a write in flight, with users a and b in a direct chat. */
+  private record InFlightDirect(InFlight inFlight, ChatEngine engine, Conversation direct) {}
+
+  private InFlightDirect inFlightDirect() {
     InFlight inFlight = new InFlight();
     ChatEngine engine = fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)));
     fx.user("a");
     fx.user("b");
-    Conversation d = fx.direct("a", "b");
+    return new InFlightDirect(inFlight, engine, fx.direct("a", "b"));
+  }
+
+  @Test
+  void aMessageStillInFlightWhenAClientResumesReachesItLive() {
+    InFlightDirect setup = inFlightDirect();
+    InFlight inFlight = setup.inFlight();
+    ChatEngine engine = setup.engine();
+    Conversation d = setup.direct();
     Client a = fx.connect(engine, "a");
     Client b = fx.connect(engine, "b");
     a.sendMessage(d.id(), "k1", "m1");
@@ -307,11 +317,10 @@ class ChatEngineDeliveryTest {
 
   @Test
   void aReplayRightAfterTheNodeStartsFollowingAConversationWaitsForWritesStillLanding() {
-    InFlight inFlight = new InFlight();
-    ChatEngine engine = fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)));
-    fx.user("a");
-    fx.user("b");
-    Conversation d = fx.direct("a", "b");
+    InFlightDirect setup = inFlightDirect();
+    InFlight inFlight = setup.inFlight();
+    ChatEngine engine = setup.engine();
+    Conversation d = setup.direct();
     join(engine.send(principal("a"), d.id(), "k1", "m1"));
     inFlight.hold();
     engine.send(principal("a"), d.id(), "k2", "m2"); // no session of a: no channel yet

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.h2.mvstore.DataUtils;
 import org.h2.mvstore.WriteBuffer;
 import org.h2.mvstore.type.BasicDataType;
@@ -41,6 +42,18 @@ final class IndexKeyType extends BasicDataType<KeyValue> {
   private static final int OBJECT_ID = 7;
   private static final int INSTANT = 8;
   private static final int OTHER = 127;
+
+  /** The tag of each value class with one of its own (all but ObjectId and Missing are final). */
+  private static final Map<Class<?>, Integer> TAGS =
+      Map.of(
+          Missing.class, MISSING,
+          String.class, STRING,
+          Integer.class, INT,
+          Long.class, LONG,
+          Double.class, DOUBLE,
+          Boolean.class, BOOLEAN,
+          ObjectId.class, OBJECT_ID,
+          Instant.class, INSTANT);
 
   private final ObjectDataType generic = new ObjectDataType();
 
@@ -154,33 +167,6 @@ final class IndexKeyType extends BasicDataType<KeyValue> {
   }
 
   private static int tag(Object v) {
-    if (v == null) {
-      return NULL;
-    }
-    if (v instanceof Missing) {
-      return MISSING;
-    }
-    if (v instanceof String) {
-      return STRING;
-    }
-    if (v instanceof Integer) {
-      return INT;
-    }
-    if (v instanceof Long) {
-      return LONG;
-    }
-    if (v instanceof Double) {
-      return DOUBLE;
-    }
-    if (v instanceof Boolean) {
-      return BOOLEAN;
-    }
-    if (v instanceof ObjectId) {
-      return OBJECT_ID;
-    }
-    if (v instanceof Instant) {
-      return INSTANT;
-    }
-    return OTHER;
+    return v == null ? NULL : TAGS.getOrDefault(v.getClass(), OTHER);
   }
 }
