@@ -370,6 +370,36 @@ class ChatEngineDeliveryTest {
   }
 
   @Test
+  void aMessageWhoseWriteLandsAfterTheReorderWaitIsDeliveredLateNotDropped() {
+    InFlight inFlight = new InFlight();
+    ChatEngine engine =
+        fx.engine(
+            b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(Duration.ofMillis(100)));
+    fx.user("a");
+    fx.user("b");
+    fx.user("c");
+    Conversation g = fx.group("a", "Three", "b", "c");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    Client c = fx.connect(engine, "c");
+    a.sendMessage(g.id(), "k1", "m1");
+    b.awaitCount("message", 1);
+    inFlight.hold();
+    a.sendMessage(g.id(), "k2", "m2"); // counter 2 taken, its write slow
+    eventually("counter 2 in flight", () -> inFlight.count() == 1);
+    c.sendMessage(g.id(), "k3", "m3");
+    b.awaitCount("message", 2); // after the reorder wait, 2 is given up as a hole
+    assertThat(b.bodies(g.id())).containsExactly("m1", "m3");
+
+    inFlight.release();
+    b.awaitCount("message", 3);
+    sleep(100);
+    assertThat(b.bodies(g.id())).containsExactly("m1", "m3", "m2");
+    assertThat(b.counters(g.id())).containsExactly(1L, 3L, 2L);
+    assertThat(c.bodies(g.id())).containsExactly("m1", "m3", "m2");
+  }
+
+  @Test
   void liveMessagesDuringASyncAreHeldAndFlushedWithoutDuplicates() throws Exception {
     ChatEngine engine = fx.engine(b -> b.rateLimit(10_000, 10_000));
     fx.user("a");

@@ -2,6 +2,8 @@ package dev.chatsdk.client.internal;
 
 import dev.chatsdk.api.Message;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -16,13 +18,20 @@ import java.util.TreeMap;
  * counter value up to which everything was delivered (or is known to be a hole). An event at {@code
  * cursor + 1} is delivered at once; an event further ahead waits in a buffer until the gap is
  * closed by a replay ({@link #offer}), a {@code synced} answer ({@link #advanceTo}) or a history
- * page ({@link #fill}). Not thread-safe: confined to the client's loop thread.
+ * page ({@link #fill}). Counters passed over as holes are remembered (the newest {@value
+ * #MAX_SKIPPED}): a new message that arrives later with one of them (its write landed after the
+ * server gave the counter up) is delivered then, once, after the messages that overtook it. Not
+ * thread-safe: confined to the client's loop thread.
  */
 public final class ConversationStream {
+  /** How many counters passed over as holes are remembered. */
+  static final int MAX_SKIPPED = 1024;
+
   private final String conversationId;
   private long cursor;
   private long maxSeqDelivered;
   private final TreeMap<Long, Message> waiting = new TreeMap<>();
+  private final LinkedHashSet<Long> skipped = new LinkedHashSet<>();
 
   /** A stream that has delivered (or skipped) everything up to {@code cursor}. */
   public ConversationStream(String conversationId, long cursor) {
@@ -52,6 +61,9 @@ public final class ConversationStream {
    */
   public List<Message> offer(Message message) {
     long counter = message.modSeq();
+    if (counter <= cursor && counter == message.seq() && skipped.remove(counter)) {
+      return List.of(message); // late: its counter was passed over as a hole
+    }
     if (isRepeat(message)) {
       return List.of();
     }
@@ -89,10 +101,12 @@ public final class ConversationStream {
     while (!waiting.isEmpty() && waiting.firstKey() <= counter) {
       Message held = waiting.pollFirstEntry().getValue();
       if (!isRepeat(held)) {
+        skip(cursor + 1, held.modSeq() - 1);
         deliver(held, out);
       }
     }
     if (counter > cursor) {
+      skip(cursor + 1, counter);
       cursor = counter;
     }
     drain(out);
@@ -116,15 +130,34 @@ public final class ConversationStream {
       if (m.seq() >= end) {
         break;
       }
+      if (m.seq() <= reached) {
+        continue;
+      }
+      skip(reached + 1, m.seq() - 1);
       if (m.seq() > maxSeqDelivered) {
         out.add(m);
         maxSeqDelivered = m.seq();
       }
-      reached = Math.max(reached, m.seq());
+      reached = m.seq();
+    }
+    if (complete) {
+      skip(reached + 1, end - 1);
     }
     cursor = complete ? end - 1 : reached;
     drain(out);
     return out;
+  }
+
+  /** Remembers {@code from..to} as passed over (the newest {@link #MAX_SKIPPED} of all). */
+  private void skip(long from, long to) {
+    for (long c = Math.max(from, to - MAX_SKIPPED + 1); c <= to; c++) {
+      skipped.add(c);
+    }
+    Iterator<Long> oldest = skipped.iterator();
+    while (skipped.size() > MAX_SKIPPED) {
+      oldest.next();
+      oldest.remove();
+    }
   }
 
   private boolean isRepeat(Message message) {

@@ -88,6 +88,29 @@ class ConversationStreamTest {
   }
 
   @Test
+  void aNewMessageWhoseCounterWasPassedOverAsAHoleIsDeliveredLateOnce() {
+    ConversationStream stream = new ConversationStream("c1", 0);
+    stream.offer(msg(1));
+    stream.offer(msg(3));
+    assertThat(seqs(stream.advanceTo(3))).as("synced: 2 is a hole").containsExactly(3L);
+    assertThat(seqs(stream.offer(msg(2)))).as("its write landed late").containsExactly(2L);
+    assertThat(stream.offer(msg(2))).isEmpty();
+    assertThat(stream.cursor()).isEqualTo(3);
+    assertThat(stream.offer(msg(1))).as("a counter that was delivered is a repeat").isEmpty();
+  }
+
+  @Test
+  void holesPassedOverByAHistoryPageAreRememberedToo() {
+    ConversationStream stream = new ConversationStream("c1", 0);
+    stream.offer(msg(5));
+    assertThat(seqs(stream.fill(List.of(msg(1), msg(3)), true))).containsExactly(1L, 3L, 5L);
+    assertThat(seqs(stream.offer(msg(4)))).containsExactly(4L);
+    assertThat(seqs(stream.offer(msg(2)))).containsExactly(2L);
+    assertThat(stream.offer(msg(2))).isEmpty();
+    assertThat(stream.offer(msg(2, 4, "an edit at a passed-over counter"))).isEmpty();
+  }
+
+  @Test
   void historyPageFillsTheGapThenReleasesHeldEvents() {
     ConversationStream stream = new ConversationStream("c1", 1);
     stream.offer(msg(5));

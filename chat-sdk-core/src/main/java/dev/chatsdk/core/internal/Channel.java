@@ -6,6 +6,8 @@ import dev.chatsdk.api.Message;
 import dev.chatsdk.api.port.ClusterBus;
 import dev.chatsdk.api.port.Frame;
 import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -41,6 +43,11 @@ final class Channel {
   private static final int PAGE = HistoryQuery.MAX_LIMIT;
   private static final int MAX_PENDING = 10_000;
 
+  /** How many counters resolved as holes are remembered, and for how long. */
+  private static final int MAX_SKIPPED = 1024;
+
+  private static final long SKIPPED_NANOS = TimeUnit.MINUTES.toNanos(2);
+
   final String id;
   private final DefaultChatEngine engine;
   private final SerialRunner runner;
@@ -73,6 +80,12 @@ final class Channel {
   private final TreeMap<Long, Pending> pending = new TreeMap<>();
   private @Nullable ScheduledFuture<?> holeTimer;
   private boolean filling;
+
+  /**
+   * Counters resolved as holes (missing from the store after the reorder wait), with when: a new
+   * message whose write lands later still is delivered late instead of dropped, once.
+   */
+  private final LinkedHashMap<Long, Long> skipped = new LinkedHashMap<>();
 
   private record Pending(Message message, Frame frame) {}
 
@@ -184,6 +197,12 @@ final class Channel {
     }
     long counter = message.modSeq();
     if (delivered >= 0 && counter <= delivered) {
+      // a new message whose counter was given up as a hole: its write landed after the wait
+      if (counter == message.seq() && skipped.remove(counter) != null) {
+        log.info(
+            "conversation {}: counter {} landed after the reorder wait, sent late", id, counter);
+        engine.fanout.deliverLate(this, message, frame);
+      }
       return;
     }
     pending.putIfAbsent(counter, new Pending(message, frame));
@@ -262,18 +281,36 @@ final class Channel {
         }
       }
     }
+    long now = System.nanoTime();
     while (!pending.isEmpty() && pending.firstKey() <= upTo) {
       Map.Entry<Long, Pending> e = pending.pollFirstEntry();
       if (e.getKey() > delivered) {
+        rememberSkipped(delivered + 1, e.getKey() - 1, now);
         delivered = e.getKey();
         engine.fanout.deliverMessage(this, e.getValue().message(), e.getValue().frame());
       }
     }
     if (upTo > delivered) {
+      rememberSkipped(delivered + 1, upTo, now);
       delivered = upTo;
     }
     engine.config().listener().gapFilled(recovered);
     drain();
+  }
+
+  /** Remembers the counters {@code from..to} as holes (the newest {@link #MAX_SKIPPED} of them). */
+  private void rememberSkipped(long from, long to, long now) {
+    for (long c = Math.max(from, to - MAX_SKIPPED + 1); c <= to; c++) {
+      skipped.put(c, now);
+    }
+    Iterator<Map.Entry<Long, Long>> it = skipped.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<Long, Long> oldest = it.next();
+      if (skipped.size() <= MAX_SKIPPED && now - oldest.getValue() < SKIPPED_NANOS) {
+        break;
+      }
+      it.remove();
+    }
   }
 
   /** Pages {@code changesSince(from)} until {@code upTo} is covered or the store has no more. */

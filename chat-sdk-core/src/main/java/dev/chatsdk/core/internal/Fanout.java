@@ -49,6 +49,15 @@ final class Fanout {
   }
 
   /**
+   * Delivers a new message whose counter was given up as a hole before its write landed: after
+   * later counters, and without the counter order's repeat check ({@link Session#deliverLate}).
+   */
+  void deliverLate(Channel channel, Message message, Frame frame) {
+    int n = fanOut(channel.localUsers, null, null, s -> s.deliverLate(channel.id, frame));
+    listener.messageDelivered(n);
+  }
+
+  /**
    * Hands an action to every session of the given users, grouped by each connection's IO executor:
    * one task per executor. Returns how many sessions it reached.
    */

@@ -370,6 +370,27 @@ final class Session implements ChatSession {
     sendNow(conversationId, counter, frame);
   }
 
+  /**
+   * Delivers a new message that arrives after later counters of its conversation (its write landed
+   * after the node gave its counter up as a hole); called on the IO executor. Held like a live
+   * frame before hello or while the conversation syncs; never dropped as a repeat of the counter
+   * order (the client keeps the holes it skipped and takes such a message once).
+   */
+  synchronized void deliverLate(String conversationId, Frame frame) {
+    if (state == State.CLOSED) {
+      return;
+    }
+    if (state == State.OPENING || syncing.containsKey(conversationId)) {
+      if (held.size() >= outboundLimit) {
+        overflow();
+        return;
+      }
+      held.add(new Held(conversationId, 0, frame));
+      return;
+    }
+    write(frame);
+  }
+
   /** Writes a frame unless it repeats a counter already sent; guarded by the caller. */
   private void sendNow(@Nullable String conversationId, long counter, Frame frame) {
     if (conversationId != null && counter > 0) {
