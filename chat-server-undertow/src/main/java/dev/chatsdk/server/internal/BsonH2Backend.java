@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * mongo-java-server's H2 backend with each collection's documents kept as BSON ({@link
@@ -27,6 +29,8 @@ import org.h2.mvstore.MVStore;
  * the same commit.
  */
 final class BsonH2Backend extends H2Backend {
+  private static final Logger log = LoggerFactory.getLogger(BsonH2Backend.class);
+
   BsonH2Backend(String fileName) {
     super(fileName);
   }
@@ -76,10 +80,17 @@ final class BsonH2Backend extends H2Backend {
       String stockName = namespace + "._index_" + indexName;
       if (mv.hasMap(stockName)) {
         MVMap<Object, Object> stock = mv.openMap(stockName);
+        long started = System.nanoTime();
         for (Map.Entry<Object, Object> e : stock.entrySet()) {
           map.put((KeyValue) e.getKey(), e.getValue());
         }
         mv.removeMap(stock);
+        log.info(
+            "embedded store: unique index {} of {} converted to typed keys ({} keys, {} ms)",
+            indexName,
+            namespace,
+            map.sizeAsLong(),
+            (System.nanoTime() - started) / 1_000_000);
       }
       return new KeyedUniqueIndex(map, indexName, keys, sparse);
     }
