@@ -276,9 +276,10 @@ class ChatEngineDeliveryTest {
   /** An engine on a store that can hold a write in flight, with users a and b in a direct chat. */
   private record InFlightDirect(InFlight inFlight, ChatEngine engine, Conversation direct) {}
 
-  private InFlightDirect inFlightDirect() {
+  private InFlightDirect inFlightDirect(Duration reorderTimeout) {
     InFlight inFlight = new InFlight();
-    ChatEngine engine = fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)));
+    ChatEngine engine =
+        fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(reorderTimeout));
     fx.user("a");
     fx.user("b");
     return new InFlightDirect(inFlight, engine, fx.direct("a", "b"));
@@ -286,7 +287,7 @@ class ChatEngineDeliveryTest {
 
   @Test
   void aMessageStillInFlightWhenAClientResumesReachesItLive() {
-    InFlightDirect setup = inFlightDirect();
+    InFlightDirect setup = inFlightDirect(ChatEngineBuilder.DEFAULT_REORDER_TIMEOUT);
     InFlight inFlight = setup.inFlight();
     ChatEngine engine = setup.engine();
     Conversation d = setup.direct();
@@ -317,7 +318,8 @@ class ChatEngineDeliveryTest {
 
   @Test
   void aReplayRightAfterTheNodeStartsFollowingAConversationWaitsForWritesStillLanding() {
-    InFlightDirect setup = inFlightDirect();
+    // a long reorder timeout: the sync surely arrives within it, however slow the machine
+    InFlightDirect setup = inFlightDirect(Duration.ofSeconds(2));
     InFlight inFlight = setup.inFlight();
     ChatEngine engine = setup.engine();
     Conversation d = setup.direct();
