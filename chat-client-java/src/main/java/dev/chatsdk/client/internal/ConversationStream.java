@@ -25,7 +25,7 @@ import java.util.TreeMap;
  */
 public final class ConversationStream {
   /** How many counters passed over as holes are remembered. */
-  static final int MAX_SKIPPED = 1024;
+  static final int MAX_SKIPPED = 128;
 
   private final String conversationId;
   private long cursor;

@@ -43,8 +43,11 @@ final class Channel {
   private static final int PAGE = HistoryQuery.MAX_LIMIT;
   private static final int MAX_PENDING = 10_000;
 
-  /** How many counters resolved as holes are remembered, and for how long. */
-  private static final int MAX_SKIPPED = 1024;
+  /**
+   * How many counters resolved as holes are remembered, and for how long: a late write is one the
+   * reorder wait just gave up on, so the newest few suffice, and an idle channel keeps little.
+   */
+  private static final int MAX_SKIPPED = 128;
 
   private static final long SKIPPED_NANOS = TimeUnit.MINUTES.toNanos(2);
 
@@ -198,7 +201,8 @@ final class Channel {
     long counter = message.modSeq();
     if (delivered >= 0 && counter <= delivered) {
       // a new message whose counter was given up as a hole: its write landed after the wait
-      if (counter == message.seq() && skipped.remove(counter) != null) {
+      Long givenUp = counter == message.seq() ? skipped.remove(counter) : null;
+      if (givenUp != null && System.nanoTime() - givenUp < SKIPPED_NANOS) {
         log.info(
             "conversation {}: counter {} landed after the reorder wait, sent late", id, counter);
         engine.fanout.deliverLate(this, message, frame);
