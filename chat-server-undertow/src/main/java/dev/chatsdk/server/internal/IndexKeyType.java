@@ -167,6 +167,9 @@ final class IndexKeyType extends BasicDataType<KeyValue> {
   }
 
   private static int tag(Object v) {
+    if (v instanceof String) {
+      return STRING; // nearly every key value: spare it the table look-up
+    }
     return v == null ? NULL : TAGS.getOrDefault(v.getClass(), OTHER);
   }
 }
