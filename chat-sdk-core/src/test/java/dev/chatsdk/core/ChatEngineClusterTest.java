@@ -100,6 +100,32 @@ class ChatEngineClusterTest {
   }
 
   @Test
+  void presenceFollowsAMembershipChangeMadeOnTheOtherNode() {
+    fx.user("w");
+    fx.user("y");
+    fx.user("other");
+    Client w = fx.connect(node1, "w");
+    Conversation g = join(node1.createGroup(principal("w"), "later", List.of("other")));
+    Client y = fx.connect(node2, "y");
+    sleep(100);
+    assertThat(w.frames("presence")).as("y shares nothing with w yet").isEmpty();
+
+    // the change is made on node 2; node 1 learns of it from the bus
+    join(node2.addMember(principal("w"), g.id(), "y"));
+    w.await(f -> "conversation".equals(f.get("type")) && "member_added".equals(f.get("change")));
+    y.session.onClosed();
+    Map<String, Object> offline = w.await("presence");
+    assertThat(offline.get("userId")).isEqualTo("y");
+    assertThat(offline.get("online")).isEqualTo(false);
+
+    join(node2.removeMember(principal("w"), g.id(), "y"));
+    w.await(f -> "conversation".equals(f.get("type")) && "member_removed".equals(f.get("change")));
+    fx.connect(node2, "y");
+    sleep(200);
+    assertThat(w.frames("presence")).as("y no longer shares the group").hasSize(1);
+  }
+
+  @Test
   void aNodePublishesAConversationsEventsOnlyWhileAnotherNodeListensToIt() {
     InProcessClusterBus shared = new InProcessClusterBus();
     fx.closeables.add(shared);
