@@ -33,10 +33,10 @@ import org.slf4j.LoggerFactory;
  * store's, read without waiting; see {@link #unsettledNanos}.
  *
  * <p>Threading: the sequencing fields ({@link #delivered}, {@link #pending}, {@link #holeTimer},
- * {@link #filling}) are written only on {@link #runner} (every method that touches them posts a
- * task to it); {@link #delivered} is volatile for {@link #settled()}. {@link #conversation} is
- * volatile (replaced on membership changes). {@link #localUsers} and {@link #subscription} are
- * written under {@link Registry}'s lock and read without it.
+ * {@link #filling}, {@link #skipped}) are written only on {@link #runner} (every method that
+ * touches them posts a task to it); {@link #delivered} is volatile for {@link #settled()}. {@link
+ * #conversation} is volatile (replaced on membership changes). {@link #localUsers} and {@link
+ * #subscription} are written under {@link Registry}'s lock and read without it.
  */
 final class Channel {
   private static final Logger log = LoggerFactory.getLogger(Channel.class);
