@@ -79,8 +79,10 @@ public final class ClientRuntime {
   private boolean everConnected;
   private boolean refreshToken;
   private final Map<String, ConversationStream> streams = new HashMap<>();
-  private final Set<String> syncing = new HashSet<>();
+
+  /** The {@code sync} frames awaiting their {@code synced}: ref to the conversations asked for. */
   private final Map<String, Set<String>> syncRequests = new HashMap<>();
+
   private final Set<String> filling = new HashSet<>();
 
   /** Conversations whose history fill failed, with the number of failures in a row. */
@@ -420,7 +422,6 @@ public final class ClientRuntime {
     }
     socket = null;
     authRef = null;
-    syncing.clear();
     syncRequests.clear();
     cancel(refreshTask);
     if (closing.get()) {
@@ -544,7 +545,7 @@ public final class ClientRuntime {
     Map<String, Long> cursors = new LinkedHashMap<>();
     for (String id : conversationIds) {
       ConversationStream stream = streams.get(id);
-      if (stream != null && !syncing.contains(id)) {
+      if (stream != null && !syncing(id)) {
         cursors.put(id, stream.cursor());
       }
     }
@@ -552,7 +553,6 @@ public final class ClientRuntime {
       return;
     }
     String ref = "sync-" + (++refCounter);
-    syncing.addAll(cursors.keySet());
     syncRequests.put(ref, Set.copyOf(cursors.keySet()));
     write(new ClientFrame.Sync(ref, cursors));
   }
@@ -574,17 +574,22 @@ public final class ClientRuntime {
                   streams.computeIfAbsent(id, k -> new ConversationStream(k, 0));
               deliver(stream.advanceTo(counter));
             });
-    @Nullable Set<String> requested =
-        synced.ref() == null ? null : syncRequests.remove(synced.ref());
-    if (requested != null) {
-      syncing.removeAll(requested);
-    } else {
-      syncing.clear(); // an answer to no request we know of: let no conversation wait on it
-      syncRequests.clear();
+    if (synced.ref() == null || syncRequests.remove(synced.ref()) == null) {
+      syncRequests.clear(); // an answer to no request we know of: let no conversation wait on it
     }
     for (ConversationStream stream : streams.values()) {
       maybeFill(stream);
     }
+  }
+
+  /** Whether a {@code sync} for the conversation awaits its answer. */
+  private boolean syncing(String conversationId) {
+    for (Set<String> ids : syncRequests.values()) {
+      if (ids.contains(conversationId)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void maybeFill(ConversationStream stream) {
@@ -593,7 +598,7 @@ public final class ClientRuntime {
       fillFailures.remove(id); // closed (by a sync, say): the next gap starts a fresh backoff
       return;
     }
-    if (syncing.contains(id) || filling.contains(id) || fillBackoff.contains(id) || closing.get()) {
+    if (syncing(id) || filling.contains(id) || fillBackoff.contains(id) || closing.get()) {
       return;
     }
     filling.add(id);
