@@ -134,8 +134,9 @@ final class Channel {
     runner.execute(
         () -> {
           if (delivered < 0) {
-            this.base = base;
+            // settledAtNanos first: a reader that sees the base must see its deadline too
             this.settledAtNanos = System.nanoTime() + engine.config().reorderTimeout().toNanos();
+            this.base = base;
             while (!pending.isEmpty() && pending.firstKey() <= base) {
               Map.Entry<Long, Pending> e = pending.pollFirstEntry();
               delivered = e.getKey();
