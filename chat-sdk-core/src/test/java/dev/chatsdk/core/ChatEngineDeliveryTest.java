@@ -285,6 +285,26 @@ class ChatEngineDeliveryTest {
     return new InFlightDirect(inFlight, engine, fx.direct("a", "b"));
   }
 
+  /** Users a, b and c in a group, connected, with message 1 from a delivered. */
+  private record InFlightGroup(
+      InFlight inFlight, ChatEngine engine, Conversation group, Client a, Client b, Client c) {}
+
+  private InFlightGroup inFlightGroup(Duration reorderTimeout) {
+    InFlight inFlight = new InFlight();
+    ChatEngine engine =
+        fx.engine(b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(reorderTimeout));
+    fx.user("a");
+    fx.user("b");
+    fx.user("c");
+    Conversation g = fx.group("a", "Three", "b", "c");
+    Client a = fx.connect(engine, "a");
+    Client b = fx.connect(engine, "b");
+    Client c = fx.connect(engine, "c");
+    a.sendMessage(g.id(), "k1", "m1");
+    b.awaitCount("message", 1);
+    return new InFlightGroup(inFlight, engine, g, a, b, c);
+  }
+
   @Test
   void aMessageStillInFlightWhenAClientResumesReachesItLive() {
     InFlightDirect setup = inFlightDirect(ChatEngineBuilder.DEFAULT_REORDER_TIMEOUT);
@@ -338,19 +358,13 @@ class ChatEngineDeliveryTest {
 
   @Test
   void aReplayDoesNotSkipAMessageStoredAfterALaterOne() {
-    InFlight inFlight = new InFlight();
-    ChatEngine engine =
-        fx.engine(
-            b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(Duration.ofSeconds(10)));
-    fx.user("a");
-    fx.user("b");
-    fx.user("c");
-    Conversation g = fx.group("a", "Three", "b", "c");
-    Client a = fx.connect(engine, "a");
-    Client b = fx.connect(engine, "b");
-    Client c = fx.connect(engine, "c");
-    a.sendMessage(g.id(), "k1", "m1");
-    b.awaitCount("message", 1);
+    InFlightGroup t = inFlightGroup(Duration.ofSeconds(10));
+    InFlight inFlight = t.inFlight();
+    ChatEngine engine = t.engine();
+    Conversation g = t.group();
+    Client a = t.a();
+    Client b = t.b();
+    Client c = t.c();
     b.session.onClosed();
     eventually("b disconnected", () -> engine.sessionCount() == 2);
     inFlight.hold();
@@ -373,19 +387,13 @@ class ChatEngineDeliveryTest {
 
   @Test
   void aMessageWhoseWriteLandsAfterTheReorderWaitIsDeliveredLateNotDropped() {
-    InFlight inFlight = new InFlight();
-    ChatEngine engine =
-        fx.engine(
-            b -> b.messageStore(inFlight.wrap(fx.messages)).reorderTimeout(Duration.ofMillis(100)));
-    fx.user("a");
-    fx.user("b");
-    fx.user("c");
-    Conversation g = fx.group("a", "Three", "b", "c");
-    Client a = fx.connect(engine, "a");
-    Client b = fx.connect(engine, "b");
-    Client c = fx.connect(engine, "c");
-    a.sendMessage(g.id(), "k1", "m1");
-    b.awaitCount("message", 1);
+    InFlightGroup t = inFlightGroup(Duration.ofMillis(100));
+    InFlight inFlight = t.inFlight();
+    ChatEngine engine = t.engine();
+    Conversation g = t.group();
+    Client a = t.a();
+    Client b = t.b();
+    Client c = t.c();
     inFlight.hold();
     a.sendMessage(g.id(), "k2", "m2"); // counter 2 taken, its write slow
     eventually("counter 2 in flight", () -> inFlight.count() == 1);
