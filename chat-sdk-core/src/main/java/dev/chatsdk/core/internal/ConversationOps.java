@@ -84,7 +84,7 @@ final class ConversationOps {
     Objects.requireNonNull(principal, "principal");
     String userId = principal.userId();
     return Engines.call(() -> config.conversationStore().listForUser(userId))
-        .thenCompose(list -> summaries(list, userId))
+        .thenCompose(list -> summaries(list, userId, false))
         .exceptionallyCompose(Engines.failAs("conversations"));
   }
 
@@ -93,15 +93,22 @@ final class ConversationOps {
     Objects.requireNonNull(principal, "principal");
     Objects.requireNonNull(conversationId, "conversationId");
     return storedMemberConversation(principal.userId(), conversationId)
-        .thenCompose(c -> summary(c, principal.userId()))
+        .thenCompose(c -> summary(c, principal.userId(), false))
         .exceptionallyCompose(Engines.failAs("conversation"));
   }
 
-  /** Summaries of {@code list} for {@code userId}, latest activity first. */
-  CompletableFuture<List<ConversationSummary>> summaries(List<Conversation> list, String userId) {
+  /**
+   * Summaries of {@code list} for {@code userId}, latest activity first. With {@code live} (for a
+   * session's {@code hello}), {@code lastSeq} is the counter this node's live stream has settled
+   * ({@link Channel#settled}) where the conversation has a started channel: values above it may
+   * still be landing in the store, and they reach the session live (or through {@code sync}), so
+   * hello never claims them as already there. Otherwise it is the store's counter.
+   */
+  CompletableFuture<List<ConversationSummary>> summaries(
+      List<Conversation> list, String userId, boolean live) {
     List<CompletableFuture<ConversationSummary>> parts = new ArrayList<>(list.size());
     for (Conversation c : list) {
-      parts.add(summary(c, userId));
+      parts.add(summary(c, userId, live));
     }
     return CompletableFuture.allOf(parts.toArray(CompletableFuture[]::new))
         .thenApply(
@@ -121,9 +128,15 @@ final class ConversationOps {
             });
   }
 
-  private CompletableFuture<ConversationSummary> summary(Conversation c, String userId) {
+  private CompletableFuture<ConversationSummary> summary(
+      Conversation c, String userId, boolean live) {
     var store = config.messageStore();
-    CompletableFuture<Long> last = Engines.call(() -> store.lastSeq(c.id()));
+    Channel channel = live ? engine.registry.channels.get(c.id()) : null;
+    long settled = channel == null ? -1 : channel.settled();
+    CompletableFuture<Long> last =
+        settled >= 0
+            ? CompletableFuture.completedFuture(settled)
+            : Engines.call(() -> store.lastSeq(c.id()));
     CompletableFuture<List<Message>> latest =
         Engines.call(() -> store.page(c.id(), HistoryQuery.latest(1)));
     CompletableFuture<ReadMarker> marker = Engines.call(() -> store.readMarker(c.id(), userId));

@@ -114,8 +114,8 @@ final class SessionLifecycle {
                                           ErrorCode.UNAUTHENTICATED,
                                           "user " + userId + ": not found")));
               return me.thenCombine(
-                  engine.conversations.summaries(list, userId),
-                  (u, s) -> helloFrame(session, u, liveCounters(s)));
+                  engine.conversations.summaries(list, userId, true),
+                  (u, s) -> helloFrame(session, u, s));
             })
         .whenComplete(
             (hello, error) -> {
@@ -140,26 +140,6 @@ final class SessionLifecycle {
               session.open(config.codec().encode(hello), live);
               scheduleTokenTimers(session);
             });
-  }
-
-  /**
-   * Puts in each summary the counter this node's live stream has settled ({@link Channel}) when it
-   * is below the store's: values above it may still be in flight to the store, so they reach the
-   * client live (or, for a resuming client, through {@code sync}); hello's {@code lastSeq} never
-   * claims them as already there.
-   */
-  private List<ConversationSummary> liveCounters(List<ConversationSummary> summaries) {
-    List<ConversationSummary> out = new ArrayList<>(summaries.size());
-    for (ConversationSummary s : summaries) {
-      Channel channel = engine.registry.channels.get(s.conversation().id());
-      long settled = channel == null ? -1 : channel.settled();
-      out.add(
-          settled >= 0 && settled < s.lastSeq()
-              ? new ConversationSummary(
-                  s.conversation(), settled, s.readSeq(), s.unread(), s.lastMessage())
-              : s);
-    }
-    return out;
   }
 
   private ServerFrame.Hello helloFrame(Session session, User user, List<ConversationSummary> s) {
