@@ -35,11 +35,6 @@ final class BsonH2Backend extends H2Backend {
     super(fileName);
   }
 
-  /** Forces what the store has written to its file onto the disk. */
-  void sync() {
-    getMvStore().sync();
-  }
-
   @Override
   protected MongoDatabase openOrCreateDatabase(String databaseName) {
     return new Database(databaseName);

@@ -1,6 +1,7 @@
 package dev.chatsdk.server.internal;
 
 import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import dev.chatsdk.api.StoreUnavailableException;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -33,7 +34,7 @@ public final class EmbeddedMongo implements AutoCloseable {
   /** The store file's name inside the data directory. */
   public static final String FILE_NAME = "chat.mv.db";
 
-  private final BsonH2Backend backend;
+  private final H2Backend backend;
   private final boolean fsync;
   private final MongoServer server;
   private final InetSocketAddress address;
@@ -56,7 +57,7 @@ public final class EmbeddedMongo implements AutoCloseable {
   private final AtomicLong syncNanos = new AtomicLong();
 
   private EmbeddedMongo(
-      BsonH2Backend backend, boolean fsync, MongoServer server, InetSocketAddress address) {
+      H2Backend backend, boolean fsync, MongoServer server, InetSocketAddress address) {
     this.backend = backend;
     this.fsync = fsync;
     this.server = server;
@@ -107,7 +108,7 @@ public final class EmbeddedMongo implements AutoCloseable {
         backend.commit();
         if (fsync) {
           long written = System.nanoTime();
-          backend.sync();
+          backend.getMvStore().sync(); // FileChannel.force: onto the disk
           syncNanos.addAndGet(System.nanoTime() - written);
           syncs.incrementAndGet();
         }
@@ -130,7 +131,7 @@ public final class EmbeddedMongo implements AutoCloseable {
    */
   public static EmbeddedMongo start(Path dataDir, boolean fsync) {
     Path file = dataDir.resolve(FILE_NAME).toAbsolutePath();
-    BsonH2Backend backend;
+    H2Backend backend;
     try {
       Files.createDirectories(dataDir);
       backend = new BsonH2Backend(file.toString());
